@@ -1,4 +1,1 @@
-import { allCustomMatcher } from 'aws-sdk-client-mock-vitest';
-import { expect } from 'vitest';
-
-expect.extend(allCustomMatcher);
+import 'aws-sdk-client-mock-vitest/extend';

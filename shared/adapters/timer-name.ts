@@ -1,0 +1,28 @@
+/**
+ * Deterministic EventBridge Scheduler names for a session's timers: at most 64 characters of
+ * [0-9a-zA-Z-_.], the same for the same (session id, event), different otherwise.
+ *
+ * - `<sessionId>.<event>` when the session id is base64url (A–Z a–z 0–9 - _) and the whole fits
+ *   in 64 characters (session ids of up to 41 characters: 16–30 random bytes). Names of one
+ *   session share the prefix `<sessionId>.`, readable in the console.
+ * - otherwise `h.<first 32 base64url characters of SHA-256(sessionId)>.<event>` (192 bits).
+ *
+ * The two forms cannot collide: base64url has no '.', so a direct name has exactly one '.', a
+ * hashed name exactly two.
+ */
+import { createHash } from 'node:crypto';
+import type { TimerEvent } from '../ports';
+
+export const TIMER_NAME_MAX_LENGTH = 64;
+export const TIMER_NAME_PATTERN = /^[0-9a-zA-Z\-_.]{1,64}$/;
+const BASE64URL = /^[A-Za-z0-9_-]+$/;
+const EVENT = /^[a-z_]+$/;
+const HASH_CHARS = 32;
+
+export function timerName(sessionId: string, event: TimerEvent): string {
+  if (!EVENT.test(event)) throw new RangeError('timer event must be lower-case letters and _');
+  const direct = `${sessionId}.${event}`;
+  if (BASE64URL.test(sessionId) && direct.length <= TIMER_NAME_MAX_LENGTH) return direct;
+  const digest = createHash('sha256').update(sessionId, 'utf8').digest('base64url').slice(0, HASH_CHARS);
+  return `h.${digest}.${event}`;
+}
