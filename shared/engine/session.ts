@@ -150,9 +150,7 @@ export function adjustmentEndsAt(session: Session, now: number): number | null {
  * that step 3 would have if step 2 closed at its deadline. Numbers are accepted while
  * `initialRoundStartsAt ≤ now < lastMoment`.
  */
-function numbersCloseAt(session: Session): number | null {
-  const deadline = initialRoundEndsAt(session);
-  if (deadline === null) return null;
+function numbersCloseAt(session: Session, deadline: number): number {
   return (session.initialRoundClosedAt ?? deadline) + session.adjustmentSeconds * SECOND;
 }
 
@@ -346,9 +344,10 @@ export function submitNumber(session: Session, side: Side, now: number): Result 
   if (session.outcome || session.ended) return reject('session_ended', 'The session has ended.');
   const startsAt = session.initialRoundStartsAt;
   if (startsAt === null || now < startsAt) return reject('round_not_open', 'Numbers are not open yet.');
-  if (now >= numbersCloseAt(session)!) return reject('session_ended', 'The session has ended.');
+  const deadline = initialRoundEndsAt(session)!;
+  if (now >= numbersCloseAt(session, deadline)) return reject('session_ended', 'The session has ended.');
   const seq = session.seq + 1;
-  const inInitialRound = session.initialRoundClosedSeq === null && now < initialRoundEndsAt(session)!;
+  const inInitialRound = session.initialRoundClosedSeq === null && now < deadline;
   const step: Step = inInitialRound ? 'initial_round' : 'adjustment';
   const completesPair = inInitialRound && session.hasNumber[otherSide(side)];
   const next: Session = {
