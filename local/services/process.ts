@@ -1,0 +1,166 @@
+/**
+ * Helpers shared by the local services that run as child processes (DynamoDB Local, the local
+ * SES endpoint): free ports, a clear error when a port is taken, waiting until a service answers,
+ * and making sure no child outlives this process.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+
+/** A TCP port that was free a moment ago (the OS picks it: listen on port 0, then close). */
+export async function freePort(host = '127.0.0.1'): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.once('error', reject);
+    server.listen(0, host, () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => (port ? resolve(port) : reject(new Error('could not find a free port'))));
+    });
+  });
+}
+
+export class PortInUseError extends Error {
+  constructor(
+    readonly service: string,
+    readonly port: number,
+  ) {
+    super(`${service}: port ${port} is already in use. Stop whatever listens there or choose another port.`);
+    this.name = 'PortInUseError';
+  }
+}
+
+/**
+ * Throws PortInUseError when something already listens on the port. Without `host` it checks
+ * every interface (what a server binding 0.0.0.0 or :: would need).
+ */
+export async function assertPortFree(service: string, port: number, host?: string): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      reject(error.code === 'EADDRINUSE' ? new PortInUseError(service, port) : error),
+    );
+    const close = () => server.close(() => resolve());
+    if (host) server.listen(port, host, close);
+    else server.listen(port, close);
+  });
+}
+
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+// ---- children that must not outlive this process -------------------------------------------
+
+const children = new Set<ChildProcess>();
+let hooksInstalled = false;
+
+function killChildren(signal: NodeJS.Signals) {
+  for (const child of children) {
+    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+  }
+}
+
+function installExitHooks() {
+  if (hooksInstalled) return;
+  hooksInstalled = true;
+  // 'exit' runs for process.exit() and a normal end; only synchronous work is possible there.
+  process.on('exit', () => killChildren('SIGTERM'));
+  // A signal's default action ends Node without 'exit'. Kill the children, then, if nobody else
+  // handles the signal, restore the default behaviour and re-raise it. When other listeners exist
+  // (a graceful shutdown in local/start.ts), they decide, and process.exit() triggers 'exit'.
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    const onSignal = () => {
+      killChildren('SIGTERM');
+      if (process.listenerCount(signal) === 1) {
+        process.removeListener(signal, onSignal);
+        process.kill(process.pid, signal);
+      }
+    };
+    process.on(signal, onSignal);
+  }
+}
+
+export interface ManagedChild {
+  readonly child: ChildProcess;
+  /** Everything the child printed so far (for error messages), capped. */
+  output(): string;
+  /** Resolves when the child has exited (immediately if it already has). */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** SIGTERM, then SIGKILL after `graceMs`; resolves once the process is gone. Idempotent. */
+  stop(graceMs?: number): Promise<void>;
+}
+
+/**
+ * Spawns a long-running child whose stdout/stderr are captured (not inherited) and that is killed
+ * when this process exits. Rejects when the executable cannot be started (ENOENT…).
+ */
+export async function spawnManaged(
+  command: string,
+  args: string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<ManagedChild> {
+  installExitHooks();
+  const child = spawn(command, args, {
+    cwd: options.cwd,
+    env: options.env ?? process.env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const capture = (chunk: Buffer) => {
+    output = (output + chunk.toString('utf8')).slice(-8_000);
+  };
+  child.stdout?.on('data', capture);
+  child.stderr?.on('data', capture);
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+    child.once('exit', (code, signal) => {
+      children.delete(child);
+      resolve({ code, signal });
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    child.once('spawn', () => resolve());
+    child.once('error', reject);
+  });
+  children.add(child);
+  let stopping: Promise<void> | undefined;
+  return {
+    child,
+    output: () => output,
+    exited,
+    stop(graceMs = 5_000) {
+      stopping ??= (async () => {
+        if (child.exitCode !== null || child.signalCode !== null) return;
+        child.kill('SIGTERM');
+        const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+        await exited;
+        clearTimeout(timer);
+      })();
+      return stopping;
+    },
+  };
+}
+
+/**
+ * Calls `probe` until it resolves true, the child exits, or `timeoutMs` passes. Rejects with
+ * `describe(output)` when the child died and with a timeout error otherwise.
+ */
+export async function waitUntilReady(
+  service: string,
+  managed: ManagedChild,
+  probe: () => Promise<boolean>,
+  timeoutMs: number,
+  describeExit: (output: string) => string = (output) => output,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let dead = false;
+  void managed.exited.then(() => {
+    dead = true;
+  });
+  while (Date.now() < deadline) {
+    if (dead) throw new Error(`${service} exited before it was ready:\n${describeExit(managed.output())}`);
+    if (await probe().catch(() => false)) return;
+    await sleep(50);
+  }
+  await managed.stop();
+  throw new Error(`${service} did not answer within ${timeoutMs} ms. Its output:\n${managed.output()}`);
+}
