@@ -1,0 +1,27 @@
+/**
+ * The HTTP routes of SPEC §3 and the function serving each. The CDK stack and the local runtime
+ * both build their routes from this list, so they cannot drift apart.
+ */
+export type ApiFunctionName = 'api' | 'submit-number' | 'own-number';
+
+export interface ApiRoute {
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  path: string;
+  fn: ApiFunctionName;
+}
+
+export const API_ROUTES: readonly ApiRoute[] = [
+  { method: 'POST', path: '/sessions', fn: 'api' },
+  { method: 'GET', path: '/sessions', fn: 'api' },
+  { method: 'GET', path: '/sessions/{id}', fn: 'api' },
+  { method: 'POST', path: '/sessions/{id}/invitations', fn: 'api' },
+  { method: 'DELETE', path: '/sessions/{id}/invitations/{email}', fn: 'api' },
+  { method: 'POST', path: '/invitations/accept', fn: 'api' },
+  { method: 'PUT', path: '/sessions/{id}/terms', fn: 'api' },
+  { method: 'POST', path: '/sessions/{id}/terms/accept', fn: 'api' },
+  { method: 'POST', path: '/sessions/{id}/withdraw', fn: 'api' },
+  { method: 'PUT', path: '/sessions/{id}/number', fn: 'submit-number' },
+  { method: 'GET', path: '/sessions/{id}/number', fn: 'own-number' },
+];
+
+export const routeKey = (route: ApiRoute) => `${route.method} ${route.path}`;
