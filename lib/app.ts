@@ -1,0 +1,63 @@
+import { type App, Tags } from 'aws-cdk-lib';
+import { readConfig } from './config';
+import { stackNames } from './naming';
+import { IamAuditStack } from './stacks/iam-audit-stack';
+import { StatefulStack } from './stacks/stateful-stack';
+import { StatelessStack } from './stacks/stateless-stack';
+
+const CROSS_STACK_REFERENCES = '@aws-cdk/core:defaultCrossStackReferences';
+
+/** Where to deploy; a key that is present (even undefined) overrides the CLI's environment. */
+export interface BuildOptions {
+  /** Default: CDK_DEFAULT_ACCOUNT, which the CDK CLI sets from the credentials it finds. */
+  account?: string | undefined;
+  /** Default: CDK_DEFAULT_REGION. */
+  region?: string | undefined;
+}
+
+/**
+ * Builds the three stacks of a stage from the app's context:
+ *  - `Backchannel-<stage>-Stateful`: table, number key, user pool, fingerprint secret;
+ *  - `Backchannel-<stage>-Stateless`: API, functions, schedules, email, queues, alarms, audit;
+ *  - `Backchannel-<stage>-IamAudit` (us-east-1): alarms on changes to the stage's IAM roles.
+ * Account and region come from the CDK CLI (CDK_DEFAULT_ACCOUNT/REGION: the profile's, or
+ * unset); nothing is looked up, so `cdk synth` works offline without credentials.
+ */
+export function buildApp(app: App, options: BuildOptions = {}) {
+  const account = 'account' in options ? options.account : process.env.CDK_DEFAULT_ACCOUNT;
+  const region = 'region' in options ? options.region : process.env.CDK_DEFAULT_REGION;
+  // Cross-stack references (stateful → stateless) stay "strong": CloudFormation refuses to
+  // remove an export the stateless stack still uses. Set explicitly (CDK warns when it is left
+  // to the default); cdk.json may set it instead.
+  if (app.node.tryGetContext(CROSS_STACK_REFERENCES) === undefined) {
+    app.node.setContext(CROSS_STACK_REFERENCES, 'strong');
+  }
+  const config = readConfig(app.node);
+  const names = stackNames(config.stage);
+  const env = account || region ? { account, region } : undefined;
+
+  Tags.of(app).add('app', 'backchannel');
+  Tags.of(app).add('stage', config.stage);
+
+  const stateful = new StatefulStack(app, names.stateful, {
+    config,
+    env,
+    description: `Backchannel ${config.stage}: table, number key, user pool, fingerprint key (retained outside dev)`,
+  });
+  const stateless = new StatelessStack(app, names.stateless, {
+    config,
+    env,
+    description: `Backchannel ${config.stage}: HTTP API, functions, schedules, email, alarms`,
+    table: stateful.table,
+    numberKey: stateful.numberKey,
+    userPool: stateful.userPool,
+    userPoolClient: stateful.userPoolClient,
+    fingerprintSecret: stateful.fingerprintSecret,
+  });
+  const iamAudit = new IamAuditStack(app, names.iamAudit, {
+    config,
+    env: { account, region: 'us-east-1' },
+    description: `Backchannel ${config.stage}: alarms on IAM role changes (IAM events arrive in us-east-1 only)`,
+  });
+  return { config, stateful, stateless, iamAudit };
+}

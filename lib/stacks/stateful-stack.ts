@@ -1,0 +1,228 @@
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import * as cognito from 'aws-cdk-lib/aws-cognito';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type { Construct } from 'constructs';
+import { TABLE } from '../../shared/table/definition';
+import type { AppConfig } from '../config';
+import { acknowledge } from '../nag';
+import { FINGERPRINT_KEY_READERS, roleArn } from '../naming';
+
+export interface StatefulStackProps extends StackProps {
+  config: AppConfig;
+}
+
+/**
+ * What must survive a redeploy of the code: the table, the key the numbers are sealed under, the
+ * user pool and the idempotency fingerprint key. Outside `dev` all of it is retained when the
+ * stack is deleted and the table and user pool refuse deletion.
+ */
+export class StatefulStack extends Stack {
+  readonly table: dynamodb.Table;
+  readonly numberKey: kms.Key;
+  readonly userPool: cognito.UserPool;
+  readonly userPoolClient: cognito.UserPoolClient;
+  readonly fingerprintSecret: secretsmanager.Secret;
+
+  constructor(scope: Construct, id: string, props: StatefulStackProps) {
+    super(scope, id, { ...props, terminationProtection: !props.config.isDev });
+    const { config } = props;
+    const removalPolicy = config.isDev ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
+
+    // --- Table: built from shared/table/definition.ts, the same module the local runtime uses.
+    const attribute = (name: string): dynamodb.Attribute => ({ name, type: dynamodb.AttributeType.STRING });
+    this.table = new dynamodb.Table(this, 'Table', {
+      partitionKey: attribute(TABLE.partitionKey),
+      sortKey: attribute(TABLE.sortKey),
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      deletionProtection: !config.isDev,
+      removalPolicy,
+      stream: dynamodb.StreamViewType[TABLE.stream],
+      timeToLiveAttribute: TABLE.ttlAttribute,
+    });
+    for (const index of Object.values(TABLE.indexes)) {
+      this.table.addGlobalSecondaryIndex({
+        indexName: index.name,
+        partitionKey: attribute(index.partitionKey),
+        ...(index.sortKey !== null && { sortKey: attribute(index.sortKey) }),
+        projectionType: dynamodb.ProjectionType.ALL,
+      });
+    }
+
+    // --- The number key. CDK's default key policy gives the account root `kms:*`, which lets
+    // any IAM policy in the account grant kms:Decrypt: an administrator could read every number
+    // with a policy change. This policy is written out instead:
+    //  * administration for the account (so CloudFormation and operators can manage, rotate and
+    //    delete the key; `kms:PutKeyPolicy` keeps the key manageable and is alarmed), but none
+    //    of kms:Decrypt, kms:ReEncrypt*, kms:CreateGrant (a grant would bypass this policy);
+    //  * kms:Encrypt delegated to IAM (only submit-number's role has it);
+    //  * kms:Decrypt only for principals whose ARN is the match or the own-number role, and
+    //    only when an IAM policy of that role allows it as well. The roles are named by ARN in a
+    //    condition, not as principals: KMS rejects principals that do not exist yet, and those
+    //    roles live in the stateless stack, which is deployed after this one.
+    // Reading a number therefore takes a change to this policy, to those roles' trust or
+    // policies, or to those functions' code: all are CloudTrail events with alarms.
+    const account = new iam.AccountRootPrincipal();
+    this.numberKey = new kms.Key(this, 'NumberKey', {
+      description: `Backchannel ${config.stage}: seals submitted numbers (encryption context sessionId, side, seq)`,
+      enableKeyRotation: true,
+      removalPolicy,
+      pendingWindow: Duration.days(config.isDev ? 7 : 30),
+      policy: new iam.PolicyDocument({
+        statements: [
+          new iam.PolicyStatement({
+            sid: 'KeyAdministrationWithoutUse',
+            principals: [account],
+            actions: [
+              'kms:CreateAlias',
+              'kms:DeleteAlias',
+              'kms:UpdateAlias',
+              'kms:DescribeKey',
+              'kms:GetKeyPolicy',
+              'kms:GetKeyRotationStatus',
+              'kms:ListGrants',
+              'kms:ListKeyPolicies',
+              'kms:ListKeyRotations',
+              'kms:ListResourceTags',
+              'kms:PutKeyPolicy',
+              'kms:EnableKey',
+              'kms:DisableKey',
+              'kms:EnableKeyRotation',
+              'kms:DisableKeyRotation',
+              'kms:RotateKeyOnDemand',
+              'kms:RevokeGrant',
+              'kms:ScheduleKeyDeletion',
+              'kms:CancelKeyDeletion',
+              'kms:TagResource',
+              'kms:UntagResource',
+              'kms:UpdateKeyDescription',
+            ],
+            resources: ['*'],
+          }),
+          new iam.PolicyStatement({
+            sid: 'EncryptAsIamAllows',
+            principals: [account],
+            actions: ['kms:Encrypt'],
+            resources: ['*'],
+          }),
+          new iam.PolicyStatement({
+            sid: 'DecryptOnlyMatchAndOwnNumber',
+            principals: [account],
+            actions: ['kms:Decrypt'],
+            resources: ['*'],
+            conditions: {
+              ArnEquals: {
+                'aws:PrincipalArn': [
+                  roleArn(this, config.stage, 'match'),
+                  roleArn(this, config.stage, 'own-number'),
+                ],
+              },
+            },
+          }),
+        ],
+      }),
+    });
+    this.numberKey.addAlias(`alias/backchannel-${config.stage}-numbers`);
+
+    // --- Users: an account is a verified email address (SPEC §2.5).
+    this.userPool = new cognito.UserPool(this, 'UserPool', {
+      selfSignUpEnabled: true,
+      signInAliases: { email: true },
+      signInCaseSensitive: false,
+      autoVerify: { email: true },
+      // The address is the identity: a change keeps the old, verified address in the token
+      // until the new one is verified.
+      keepOriginal: { email: true },
+      standardAttributes: { email: { required: true, mutable: true } },
+      passwordPolicy: {
+        minLength: 12,
+        requireLowercase: true,
+        requireUppercase: true,
+        requireDigits: true,
+        requireSymbols: true,
+        tempPasswordValidity: Duration.days(3),
+      },
+      mfa: cognito.Mfa.OPTIONAL,
+      mfaSecondFactor: { sms: false, otp: true },
+      accountRecovery: cognito.AccountRecovery.EMAIL_ONLY,
+      deletionProtection: !config.isDev,
+      removalPolicy,
+    });
+    const domain = this.userPool.addDomain('HostedDomain', {
+      cognitoDomain: {
+        domainPrefix: config.authDomainPrefix ?? `backchannel-${config.stage}-${this.account}`,
+      },
+    });
+    // A public client (web and mobile): no secret, authorization code flow (the clients send a
+    // PKCE challenge; without a secret there is nothing else to protect the code), SRP for
+    // native sign-in. The API accepts the ID token (it carries email and email_verified).
+    this.userPoolClient = this.userPool.addClient('AppClient', {
+      generateSecret: false,
+      authFlows: { userSrp: true },
+      oAuth: {
+        flows: { authorizationCodeGrant: true, implicitCodeGrant: false },
+        scopes: [cognito.OAuthScope.OPENID, cognito.OAuthScope.EMAIL, cognito.OAuthScope.PROFILE],
+        callbackUrls: config.callbackUrls,
+        logoutUrls: config.logoutUrls,
+      },
+      supportedIdentityProviders: [cognito.UserPoolClientIdentityProvider.COGNITO],
+      preventUserExistenceErrors: true,
+      enableTokenRevocation: true,
+      idTokenValidity: Duration.hours(1),
+      accessTokenValidity: Duration.hours(1),
+      refreshTokenValidity: Duration.days(30),
+    });
+
+    // --- HMAC key for idempotency fingerprints (SPEC §2.4: an amount is easy to brute-force
+    // from a plain hash, and from an HMAC whose key an operator can read) and invitation
+    // tokens. Only api, submit-number and notify may read it: everyone else is denied here,
+    // whatever IAM says.
+    this.fingerprintSecret = new secretsmanager.Secret(this, 'FingerprintSecret', {
+      description: `Backchannel ${config.stage}: HMAC key for idempotency fingerprints`,
+      generateSecretString: { passwordLength: 64, excludePunctuation: true, includeSpace: false },
+      removalPolicy,
+    });
+    this.fingerprintSecret.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'OnlyApiSubmitNumberAndNotifyRead',
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions: ['secretsmanager:GetSecretValue'],
+        resources: ['*'],
+        conditions: {
+          ArnNotEquals: {
+            'aws:PrincipalArn': FINGERPRINT_KEY_READERS.map((fn) => roleArn(this, config.stage, fn)),
+          },
+        },
+      }),
+    );
+
+    acknowledge(
+      this.userPool,
+      'AwsSolutions-COG2',
+      'MFA is offered (TOTP) but optional: accounts are free and identified by a verified email (SPEC §2.5); requiring MFA is a product decision recorded in docs/deploy.md.',
+    );
+    acknowledge(
+      this.userPool,
+      'AwsSolutions-COG8',
+      'Threat protection (compromised credentials, adaptive authentication) needs the Cognito Plus feature plan: a per-account cost decision, documented in docs/deploy.md.',
+    );
+    acknowledge(
+      this.fingerprintSecret,
+      'AwsSolutions-SMG4',
+      'Rotating the HMAC key would change the fingerprints of stored idempotency records (kept 24 h) and turn retries into 422s; reads are pinned to two roles by the resource policy.',
+    );
+
+    new CfnOutput(this, 'UserPoolId', { value: this.userPool.userPoolId });
+    new CfnOutput(this, 'UserPoolClientId', { value: this.userPoolClient.userPoolClientId });
+    new CfnOutput(this, 'AuthDomainUrl', {
+      value: domain.baseUrl(),
+      description: 'Cognito hosted sign-in (OAuth authorize/token endpoints live under it)',
+    });
+    new CfnOutput(this, 'TableName', { value: this.table.tableName });
+    new CfnOutput(this, 'NumberKeyArn', { value: this.numberKey.keyArn });
+  }
+}

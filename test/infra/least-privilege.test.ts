@@ -1,0 +1,315 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  actionCovers,
+  actionsOf,
+  allowedActions,
+  asArray,
+  flatten,
+  type Json,
+  type RoleStatement,
+  resources,
+  roleStatements,
+  SYNTH_TIMEOUT_MS,
+  type Synthesized,
+  synth,
+} from './support/synth';
+
+const FUNCTIONS = ['api', 'submit-number', 'own-number', 'match', 'notify', 'phase-timer', 'reconciler'];
+/** Actions that give access to a plaintext: decrypting, re-encrypting from, or granting oneself either. */
+const DECRYPT_CAPABLE = ['kms:Decrypt', 'kms:ReEncryptFrom', 'kms:CreateGrant'];
+const STREAM_ACTIONS = [
+  'dynamodb:DescribeStream',
+  'dynamodb:GetRecords',
+  'dynamodb:GetShardIterator',
+  'dynamodb:ListStreams',
+];
+
+let app: Synthesized;
+let statements: RoleStatement[];
+
+beforeAll(() => {
+  app = synth('dev');
+  statements = [
+    ...roleStatements(app.templates.stateful),
+    ...roleStatements(app.templates.stateless),
+    ...roleStatements(app.templates.iamAudit),
+  ];
+}, SYNTH_TIMEOUT_MS);
+
+const coversAny = (statement: Json, wanted: string[]) =>
+  actionsOf(statement).some((pattern) => wanted.some((action) => actionCovers(pattern, action)));
+
+describe('who can read a number (SPEC §5)', () => {
+  it('lets only the match and own-number roles decrypt, in every IAM policy of every stack', () => {
+    // Prepare
+    const decrypting = statements.filter(
+      (s) => s.statement.Effect === 'Allow' && coversAny(s.statement, DECRYPT_CAPABLE),
+    );
+
+    // Act
+    const roles = new Set(decrypting.map((s) => s.role));
+
+    // Assess
+    expect(roles).toEqual(new Set(['match', 'own-number']));
+    for (const { statement } of decrypting) {
+      expect(actionsOf(statement)).toEqual(['kms:Decrypt']);
+      expect(flatten(statement.Resource)).toMatch(/NumberKey/);
+    }
+  });
+
+  it('grants no role a wildcard action and attaches no managed policy', () => {
+    // Prepare
+    const roles = [
+      ...resources(app.templates.stateful, 'AWS::IAM::Role'),
+      ...resources(app.templates.stateless, 'AWS::IAM::Role'),
+      ...resources(app.templates.iamAudit, 'AWS::IAM::Role'),
+    ];
+
+    // Act
+    const wildcardActions = statements
+      .flatMap((s) => actionsOf(s.statement))
+      .filter((a) => a === '*' || a.endsWith(':*'));
+    const managed = roles.flatMap(([, role]) => asArray(role.Properties?.ManagedPolicyArns));
+
+    // Assess
+    expect(wildcardActions).toEqual([]);
+    expect(managed).toEqual([]);
+    expect(resources(app.templates.stateless, 'AWS::IAM::ManagedPolicy')).toEqual([]);
+  });
+
+  it('lets the key policy decrypt only for principals whose ARN is the match or own-number role', () => {
+    // Prepare
+    const [[, key]] = resources(app.templates.stateful, 'AWS::KMS::Key') as [[string, Json]];
+    const policy = key.Properties.KeyPolicy.Statement as Json[];
+
+    // Act
+    const decrypting = policy.filter(
+      (s) => s.Effect === 'Allow' && coversAny(s, [...DECRYPT_CAPABLE, 'kms:ReEncryptTo']),
+    );
+    const wildcards = policy.filter((s) => actionsOf(s).some((a) => a === '*' || a === 'kms:*'));
+
+    // Assess
+    expect(wildcards).toEqual([]);
+    expect(decrypting).toHaveLength(1);
+    const [statement] = decrypting;
+    expect(actionsOf(statement)).toEqual(['kms:Decrypt']);
+    expect(Object.keys(statement.Condition)).toEqual(['ArnEquals']);
+    expect(Object.keys(statement.Condition.ArnEquals)).toEqual(['aws:PrincipalArn']);
+    expect(asArray(statement.Condition.ArnEquals['aws:PrincipalArn']).map(flatten)).toEqual([
+      'arn:{AWS::Partition}:iam::{AWS::AccountId}:role/Backchannel-dev-match-{AWS::Region}',
+      'arn:{AWS::Partition}:iam::{AWS::AccountId}:role/Backchannel-dev-own-number-{AWS::Region}',
+    ]);
+  });
+
+  it('names the match and own-number roles exactly as the key policy expects', () => {
+    // Prepare
+    const names = resources(app.templates.stateless, 'AWS::IAM::Role').map(([, r]) =>
+      flatten(r.Properties.RoleName),
+    );
+
+    // Act / Assess
+    expect(names).toContain('Backchannel-dev-match-{AWS::Region}');
+    expect(names).toContain('Backchannel-dev-own-number-{AWS::Region}');
+  });
+
+  it('gives submit-number kms:Encrypt only, bound to the encryption context, and api no KMS at all', () => {
+    // Prepare
+    const kms = (role: string) =>
+      allowedActions(statements, role).filter((a) => a.toLowerCase().startsWith('kms:'));
+    const encrypt = statements.find(
+      (s) => s.role === 'submit-number' && actionsOf(s.statement).includes('kms:Encrypt'),
+    );
+
+    // Act / Assess
+    expect(kms('submit-number')).toEqual(['kms:Encrypt']);
+    expect(kms('api')).toEqual([]);
+    for (const role of ['notify', 'phase-timer', 'reconciler', 'scheduler']) expect(kms(role)).toEqual([]);
+    expect(encrypt?.statement.Condition['ForAllValues:StringEquals']['kms:EncryptionContextKeys']).toEqual([
+      'sessionId',
+      'side',
+      'seq',
+    ]);
+  });
+
+  it('lets only api, submit-number and notify read the fingerprint key', () => {
+    // Prepare
+    const readers = new Set(
+      statements.filter((s) => coversAny(s.statement, ['secretsmanager:GetSecretValue'])).map((s) => s.role),
+    );
+    const [[, secretPolicy]] = resources(app.templates.stateful, 'AWS::SecretsManager::ResourcePolicy') as [
+      [string, Json],
+    ];
+    const [deny] = secretPolicy.Properties.ResourcePolicy.Statement as Json[];
+
+    // Act / Assess
+    expect(readers).toEqual(new Set(['api', 'submit-number', 'notify']));
+    expect(deny.Effect).toBe('Deny');
+    expect(deny.Principal).toEqual({ AWS: '*' });
+    expect(actionsOf(deny)).toEqual(['secretsmanager:GetSecretValue']);
+    expect(deny.Condition.ArnNotEquals['aws:PrincipalArn'].map(flatten)).toEqual([
+      'arn:{AWS::Partition}:iam::{AWS::AccountId}:role/Backchannel-dev-api-{AWS::Region}',
+      'arn:{AWS::Partition}:iam::{AWS::AccountId}:role/Backchannel-dev-submit-number-{AWS::Region}',
+      'arn:{AWS::Partition}:iam::{AWS::AccountId}:role/Backchannel-dev-notify-{AWS::Region}',
+    ]);
+  });
+});
+
+describe('table access per function', () => {
+  const expected: Record<string, string[]> = {
+    api: ['BatchGetItem', 'ConditionCheckItem', 'DeleteItem', 'GetItem', 'PutItem', 'Query', 'UpdateItem'],
+    'submit-number': ['ConditionCheckItem', 'DeleteItem', 'GetItem', 'PutItem', 'Query', 'UpdateItem'],
+    'own-number': ['GetItem', 'Query'],
+    match: ['ConditionCheckItem', 'DeleteItem', 'GetItem', 'PutItem', 'Query', 'UpdateItem'],
+    notify: ['BatchGetItem', 'GetItem', 'Query', 'UpdateItem'],
+    'phase-timer': ['ConditionCheckItem', 'DeleteItem', 'GetItem', 'PutItem', 'Query', 'UpdateItem'],
+    reconciler: [
+      'BatchGetItem',
+      'ConditionCheckItem',
+      'DeleteItem',
+      'GetItem',
+      'PutItem',
+      'Query',
+      'UpdateItem',
+    ],
+  };
+
+  it.each(FUNCTIONS)('gives %s exactly the item actions it needs', (fn) => {
+    // Prepare
+    const actions = allowedActions(statements, fn).filter(
+      (a) => a.startsWith('dynamodb:') && !STREAM_ACTIONS.includes(a),
+    );
+
+    // Act
+    const unique = [...new Set(actions.map((a) => a.replace('dynamodb:', '')))].sort();
+
+    // Assess
+    expect(unique).toEqual(expected[fn]);
+  });
+
+  it('lets only api (byUser, byInviteToken) and reconciler (byWork) query indexes, each by name', () => {
+    // Prepare
+    const indexStatements = statements.filter((s) => flatten(s.statement.Resource).includes('/index/'));
+
+    // Act
+    const byRole = Object.fromEntries(
+      indexStatements.map((s) => [
+        s.role,
+        asArray(s.statement.Resource)
+          .map(flatten)
+          .map((r) => r.split('/index/')[1]),
+      ]),
+    );
+
+    // Assess
+    expect(byRole).toEqual({ api: ['byUser', 'byInviteToken'], reconciler: ['byWork'] });
+    for (const s of indexStatements) expect(actionsOf(s.statement)).toEqual(['dynamodb:Query']);
+  });
+
+  it('gives no one Scan, BatchWriteItem or table management', () => {
+    // Prepare
+    const forbidden = [
+      'dynamodb:Scan',
+      'dynamodb:BatchWriteItem',
+      'dynamodb:DeleteTable',
+      'dynamodb:UpdateTable',
+    ];
+
+    // Act
+    const offending = statements.filter((s) => coversAny(s.statement, forbidden));
+
+    // Assess
+    expect(offending).toEqual([]);
+  });
+
+  it('lets only the stream consumers read the stream', () => {
+    // Prepare / Act
+    const readers = new Set(
+      statements.filter((s) => coversAny(s.statement, STREAM_ACTIONS)).map((s) => s.role),
+    );
+
+    // Assess
+    expect(readers).toEqual(new Set(['match', 'notify']));
+  });
+});
+
+describe('schedules and email', () => {
+  it('lets the Scheduler role invoke phase-timer and nothing else', () => {
+    // Prepare
+    const own = statements.filter((s) => s.role === 'scheduler');
+    const invokers = new Set(
+      statements.filter((s) => coversAny(s.statement, ['lambda:InvokeFunction'])).map((s) => s.role),
+    );
+
+    // Act
+    const summary = own.map((s) => [actionsOf(s.statement), flatten(s.statement.Resource)]);
+
+    // Assess
+    expect(invokers).toEqual(new Set(['scheduler']));
+    expect(summary).toEqual([
+      [['lambda:InvokeFunction'], '{PhaseTimerFunction1441CEF5.Arn}'],
+      [['sqs:SendMessage'], '{SchedulerDeadLetterQueueFA1FB96A.Arn}'],
+    ]);
+  });
+
+  it('lets only scheduler.amazonaws.com assume the Scheduler role, for this account and schedule group', () => {
+    // Prepare
+    const [[, role]] = resources(app.templates.stateless, 'AWS::IAM::Role').filter(([, r]) =>
+      flatten(r.Properties.RoleName).includes('-scheduler-'),
+    ) as [[string, Json]];
+
+    // Act
+    const [trust] = role.Properties.AssumeRolePolicyDocument.Statement as Json[];
+
+    // Assess
+    expect(trust.Principal).toEqual({ Service: 'scheduler.amazonaws.com' });
+    expect(trust.Condition.StringEquals['aws:SourceAccount']).toEqual({ Ref: 'AWS::AccountId' });
+    expect(trust.Condition.ArnEquals['aws:SourceArn']).toEqual({ 'Fn::GetAtt': ['ScheduleGroup', 'Arn'] });
+  });
+
+  it('scopes iam:PassRole to the Scheduler role, for Scheduler, for notify and reconciler only', () => {
+    // Prepare
+    const passing = statements.filter((s) => coversAny(s.statement, ['iam:PassRole']));
+
+    // Act / Assess
+    expect(new Set(passing.map((s) => s.role))).toEqual(new Set(['notify', 'reconciler']));
+    for (const { statement } of passing) {
+      expect(flatten(statement.Resource)).toBe('{SchedulerRole59E73443.Arn}');
+      expect(statement.Condition).toEqual({
+        StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' },
+      });
+    }
+  });
+
+  it('limits schedule actions to the stage group, for notify and reconciler only', () => {
+    // Prepare
+    const scheduling = statements.filter((s) =>
+      actionsOf(s.statement).some((a) => a.startsWith('scheduler:')),
+    );
+
+    // Act
+    const byRole = Object.fromEntries(scheduling.map((s) => [s.role, actionsOf(s.statement)]));
+
+    // Assess
+    expect(byRole).toEqual({
+      notify: ['scheduler:CreateSchedule', 'scheduler:DeleteSchedule'],
+      reconciler: ['scheduler:CreateSchedule', 'scheduler:DeleteSchedule'],
+    });
+    for (const s of scheduling) {
+      expect(flatten(s.statement.Resource)).toBe(
+        'arn:{AWS::Partition}:scheduler:{AWS::Region}:{AWS::AccountId}:schedule/backchannel-dev/*',
+      );
+    }
+  });
+
+  it('lets only notify send email, from the sender address', () => {
+    // Prepare
+    const sending = statements.filter((s) => actionsOf(s.statement).some((a) => a.startsWith('ses:')));
+
+    // Act / Assess
+    expect(sending.map((s) => s.role)).toEqual(['notify']);
+    expect(actionsOf(sending[0]!.statement)).toEqual(['ses:SendEmail']);
+    expect(sending[0]!.statement.Condition).toEqual({
+      StringEquals: { 'ses:FromAddress': 'no-reply@example.com' },
+    });
+  });
+});
