@@ -23,6 +23,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { API_ROUTES, type ApiFunctionName } from '../../shared/http/routes';
 import { STREAM_FILTERS, TABLE } from '../../shared/table/definition';
 import type { AppConfig } from '../config';
 import { ServiceFunction } from '../constructs/service-function';
@@ -510,31 +511,20 @@ export class StatelessStack extends Stack {
 
     const integration = (integrationId: string, fn: ServiceFunction) =>
       new HttpLambdaIntegration(integrationId, fn.fn);
-    const apiIntegration = integration('ApiIntegration', api);
-    const routes: [apigwv2.HttpMethod, string][] = [
-      [apigwv2.HttpMethod.POST, '/sessions'],
-      [apigwv2.HttpMethod.GET, '/sessions'],
-      [apigwv2.HttpMethod.GET, '/sessions/{id}'],
-      [apigwv2.HttpMethod.POST, '/sessions/{id}/invitations'],
-      [apigwv2.HttpMethod.DELETE, '/sessions/{id}/invitations/{email}'],
-      [apigwv2.HttpMethod.POST, '/invitations/accept'],
-      [apigwv2.HttpMethod.PUT, '/sessions/{id}/terms'],
-      [apigwv2.HttpMethod.POST, '/sessions/{id}/terms/accept'],
-      [apigwv2.HttpMethod.POST, '/sessions/{id}/withdraw'],
-    ];
-    for (const [method, path] of routes) {
-      this.httpApi.addRoutes({ path, methods: [method], integration: apiIntegration });
+    // One route table for AWS and the local runtime: shared/http/routes.ts.
+    const integrations: Record<ApiFunctionName, HttpLambdaIntegration> = {
+      api: integration('ApiIntegration', api),
+      'submit-number': integration('SubmitNumberIntegration', submitNumber),
+      'own-number': integration('OwnNumberIntegration', ownNumber),
+    };
+    const apiIntegration = integrations.api;
+    for (const route of API_ROUTES) {
+      this.httpApi.addRoutes({
+        path: route.path,
+        methods: [apigwv2.HttpMethod[route.method]],
+        integration: integrations[route.fn],
+      });
     }
-    this.httpApi.addRoutes({
-      path: '/sessions/{id}/number',
-      methods: [apigwv2.HttpMethod.PUT],
-      integration: integration('SubmitNumberIntegration', submitNumber),
-    });
-    this.httpApi.addRoutes({
-      path: '/sessions/{id}/number',
-      methods: [apigwv2.HttpMethod.GET],
-      integration: integration('OwnNumberIntegration', ownNumber),
-    });
     // Everything else (unknown paths, wrong methods) reaches the api function behind the same
     // authorizer, so callers get the SPEC's 404/405 error bodies instead of API Gateway's.
     new apigwv2.HttpRoute(this, 'CatchAllRoute', {
