@@ -17,6 +17,7 @@ import { ConflictError } from '../app/session-store';
 import type { Clock } from '../ports';
 import { errorBody, HttpError, type HttpResult, payloadTooLarge, unauthorized, unavailable } from './errors';
 import type { Idempotency, IdempotencyGuard } from './idempotency';
+import { type TokenVerifier, tokenVerifierFromEnv } from './token-verifier';
 
 export type ApiEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
 export type ApiResult = APIGatewayProxyStructuredResultV2;
@@ -67,9 +68,8 @@ export const bodyLimit = (
   },
 });
 
-/** The caller from the JWT authorizer's claims of the ID token; unverified emails are refused. */
-export function callerFrom(event: ApiEvent): Caller {
-  const claims = event.requestContext?.authorizer?.jwt?.claims ?? {};
+/** The caller from the ID token's claims; unverified emails are refused. */
+export function callerFromClaims(claims: Record<string, unknown>): Caller {
   const email = typeof claims.email === 'string' ? claims.email.trim().toLowerCase() : '';
   const verified = claims.email_verified === true || claims.email_verified === 'true';
   if (!email || !claims.sub) throw unauthorized();
@@ -77,22 +77,37 @@ export function callerFrom(event: ApiEvent): Caller {
   return { email, sub: String(claims.sub) };
 }
 
-export const verifiedCaller = (): MiddlewareObj<ApiEvent, ApiResult> => ({
-  before: (request) => {
-    callerFrom(request.event);
+/** The JWT authorizer's claims (API Gateway puts them in the event). */
+export const authorizerClaims = (event: ApiEvent): Record<string, unknown> =>
+  event.requestContext?.authorizer?.jwt?.claims ?? {};
+
+/**
+ * 401 unless the caller is known and verified. With a verifier (on AWS) the bearer token itself is
+ * verified and its claims replace the authorizer's, so forged claims in a direct invoke get nothing.
+ */
+export const verifiedCaller = (
+  opts: { verifier?: TokenVerifier } = {},
+): MiddlewareObj<ApiEvent, ApiResult> => ({
+  before: async (request) => {
+    const claims = opts.verifier
+      ? await opts.verifier(request.event.headers?.authorization)
+      : authorizerClaims(request.event);
+    (request.internal as Record<string, unknown>).caller = callerFromClaims(
+      claims as Record<string, unknown>,
+    );
   },
 });
 
 /** Maps errors to JSON responses: exposed errors as they are, dependencies → 503, else 500. */
 export const jsonErrors = (opts: { logger: Logger }): MiddlewareObj<ApiEvent, ApiResult> => ({
   onError: (request) => {
-    const error = request.error as Error;
+    const error: unknown = request.error;
     const failure = httpFailure(error);
     if (failure.statusCode >= 500) {
-      // Name and stack only: an SDK or library message could, in theory, quote its input.
+      // The error's name only: an SDK or library message could, in theory, quote its input.
       opts.logger.error('request failed', {
         routeKey: request.event.routeKey,
-        error: error.name,
+        error: error instanceof Error ? error.name : typeof error,
         status: failure.statusCode,
       });
     }
@@ -100,14 +115,15 @@ export const jsonErrors = (opts: { logger: Logger }): MiddlewareObj<ApiEvent, Ap
   },
 });
 
-export function httpFailure(error: Error): HttpResult {
+export function httpFailure(error: unknown): HttpResult {
   if (error instanceof HttpError)
     return { statusCode: error.statusCode, body: errorBody(error.code, error.message) };
+  // Anything may be thrown (a string, null): only objects are looked into.
+  const object = typeof error === 'object' && error !== null ? (error as Partial<Error>) : null;
   const dependency =
     error instanceof DependencyError ||
     error instanceof ConflictError ||
-    '$metadata' in error ||
-    error.name === 'TimeoutError';
+    (object !== null && ('$metadata' in object || object.name === 'TimeoutError'));
   const safe = dependency ? unavailable() : new HttpError(500, 'internal_error', 'Something went wrong.');
   return { statusCode: safe.statusCode, body: errorBody(safe.code, safe.message) };
 }
@@ -120,15 +136,24 @@ export interface ApiHandlerOptions {
   clock: Clock;
   /** Needed when a route mutates; omitted by read-only functions. */
   idempotency?: Idempotency;
+  /** Verifies the bearer token itself (default: from JWT_ISSUER / JWT_AUDIENCE, set on AWS). */
+  verifier?: TokenVerifier;
 }
+
+/** Hands the verified caller to the route through the context. */
+const callerInContext = (): MiddlewareObj<ApiEvent, ApiResult, Error, Context & { caller?: Caller }> => ({
+  before: (request) => {
+    request.context.caller = (request.internal as Record<string, unknown>).caller as Caller;
+  },
+});
 
 /** Builds the Lambda handler for a route table. */
 export function apiHandler(options: ApiHandlerOptions) {
   const { routes, logger, clock, idempotency } = options;
-  const run = async (event: ApiEvent): Promise<ApiResult> => {
+  const run = async (event: ApiEvent, context: Context & { caller?: Caller }): Promise<ApiResult> => {
     const route = routes[event.routeKey];
     if (!route) throw new HttpError(404, 'not_found', 'No such route.');
-    const caller = callerFrom(event);
+    const caller = context.caller ?? callerFromClaims(authorizerClaims(event));
     const body = rawBody(event);
     const method = event.requestContext.http.method.toUpperCase();
     const key = event.headers?.['idempotency-key'];
@@ -149,11 +174,16 @@ export function apiHandler(options: ApiHandlerOptions) {
       guard = started.guard;
     }
     try {
-      const result = await route({ caller, params: (event.pathParameters ?? {}) as Record<string, string>, body, guard });
+      const result = await route({
+        caller,
+        params: (event.pathParameters ?? {}) as Record<string, string>,
+        body,
+        guard,
+      });
       logger.info('request', { routeKey: event.routeKey, status: result.statusCode });
       return toApiResult(result);
     } catch (error) {
-      const failure = httpFailure(error as Error);
+      const failure = httpFailure(error);
       if (guard) {
         // 4xx answers are kept for the key; 5xx are not, so a retry runs again.
         if (failure.statusCode < 500) await guard.completeAlone(failure).catch(() => undefined);
@@ -163,8 +193,9 @@ export function apiHandler(options: ApiHandlerOptions) {
       throw error;
     }
   };
-  return middy<ApiEvent, ApiResult, Error, Context>(run)
+  return middy<ApiEvent, ApiResult, Error, Context & { caller?: Caller }>(run)
     .use(bodyLimit())
-    .use(verifiedCaller())
+    .use(verifiedCaller({ verifier: options.verifier ?? tokenVerifierFromEnv() }))
+    .use(callerInContext())
     .use(jsonErrors({ logger }));
 }
