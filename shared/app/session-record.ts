@@ -115,6 +115,8 @@ export function fromItem(item: Item): SessionRecord {
     workPk: _workPk,
     workSk: _workSk,
     matchDue: _matchDue,
+    // The reconciler's re-drive stamp (see reconciler-service.ts): not part of the session.
+    redrive: _redrive,
     createdBy,
     members,
     invitations,

@@ -90,7 +90,7 @@ function auditDetail(event: DomainEvent): Record<string, unknown> {
 
 export class SessionStore {
   constructor(
-    private readonly db: DynamoDBDocumentClient,
+    readonly db: DynamoDBDocumentClient,
     readonly tableName: string,
   ) {}
 

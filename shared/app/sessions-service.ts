@@ -93,12 +93,19 @@ function decided(result: Result) {
   return result;
 }
 
+/**
+ * What a session id can look like (ours are 22 base64url characters). Anything else is answered
+ * 404 without a read: an over-long key would make DynamoDB fail the request (a 503).
+ */
+const SESSION_ID = /^[A-Za-z0-9_-]{1,128}$/;
+
 /** Loads a session the caller belongs to, or 404 (never a hint that it exists). */
 async function loadAsMember(
   store: SessionStore,
   id: string,
   caller: Caller,
 ): Promise<{ record: SessionRecord; role: Role }> {
+  if (!SESSION_ID.test(id)) throw sessionNotFound();
   const record = await store.load(id);
   const role = record ? roleOf(record, caller.email) : null;
   if (!record || !role) throw sessionNotFound();
@@ -390,10 +397,15 @@ export class SessionsService {
     return this.mutate(caller, guard, async () => {
       const { record, role } = await this.loadAsMember(id, caller);
       const invitation = record.invitations.find((i) => i.email === address);
-      // A side sees only its own invitations: anything else looks like no invitation at all.
+      // A side sees only its own invitations — those to its role and those its members issued
+      // (SPEC §2.5: "a side sees and may revoke its own members' invitations") — and the mediator
+      // seat's: anything else looks like no invitation at all.
       const visible =
         invitation &&
-        (invitation.role === 'mediator' || invitation.role === role || invitation.invitedBy === caller.email);
+        (invitation.role === 'mediator' ||
+          invitation.role === role ||
+          invitation.invitedByRole === role ||
+          invitation.invitedBy === caller.email);
       if (!invitation || !visible) {
         throw new HttpError(404, 'invitation_not_found', 'No open invitation for that address.');
       }
@@ -549,33 +561,41 @@ export class SessionsService {
     guard: IdempotencyGuard | null,
   ): Promise<HttpResult> {
     const deadline = Date.now() + WITHDRAW_WAIT_MS;
-    return this.mutate(caller, guard, async (now) => {
-      for (;;) {
-        const { record, role } = await this.loadAsMember(id, caller);
-        if (!isSide(role))
-          throw forbidden('Only a side’s members may withdraw; the mediator cannot end a session.');
-        parseBody(withdrawBody, rawBody);
-        const result = withdraw(record.session, role, now);
-        if (isRejection(result) && result.rejected === 'evaluation_pending') {
-          // Earlier numbers are still being evaluated: wait for them, inside the request.
-          if (Date.now() >= deadline) throw unavailable();
-          await new Promise((r) => setTimeout(r, 50));
-          continue;
-        }
-        const transition = decided(result);
-        const next = { ...record, session: transition.session };
-        const response = this.view(next, role, now);
-        return {
-          record,
-          role,
-          decision:
-            transition.events.length > 0
-              ? { change: { record: next, events: transition.events }, response }
-              : { response },
-        };
+    for (;;) {
+      try {
+        // Each attempt reads `now` afresh: the write is decided by the clock just before it commits.
+        return await this.mutate(caller, guard, async (now) => {
+          const { record, role } = await this.loadAsMember(id, caller);
+          if (!isSide(role))
+            throw forbidden('Only a side’s members may withdraw; the mediator cannot end a session.');
+          parseBody(withdrawBody, rawBody);
+          const result = withdraw(record.session, role, now);
+          if (isRejection(result) && result.rejected === 'evaluation_pending') throw new EvaluationPending();
+          const transition = decided(result);
+          const next = { ...record, session: transition.session };
+          const response = this.view(next, role, now);
+          return {
+            record,
+            role,
+            decision:
+              transition.events.length > 0
+                ? { change: { record: next, events: transition.events }, response }
+                : { response },
+          };
+        });
+      } catch (error) {
+        if (!(error instanceof EvaluationPending)) throw error;
+        // Earlier numbers are still being evaluated: wait for them, inside the request.
+        if (Date.now() >= deadline) throw unavailable();
+        await new Promise((r) => setTimeout(r, 50));
       }
-    });
+    }
   }
+}
+
+/** A withdrawal found unevaluated numbers: it waits and decides again (never reaches a caller). */
+class EvaluationPending extends Error {
+  override readonly name = 'EvaluationPending';
 }
 
 /** The side a caller may act for, or 403. */

@@ -11,17 +11,31 @@
  * | FINGERPRINT_SECRET_ARN | Secrets Manager secret | — |
  * | FINGERPRINT_KEY_FILE | — | HMAC key file |
  * | SES_ENDPOINT | — | local SES v2 endpoint |
+ * | SENDER_EMAIL | verified sender | any address |
+ * | SES_CONFIGURATION_SET | the configuration set | — (optional) |
+ * | APP_URL | the web app | the local app |
+ * | TIMER_MODE | — | `local` (timers as table items, fired by the local runtime) |
+ * | SCHEDULE_GROUP, SCHEDULER_ROLE_ARN, PHASE_TIMER_ARN, SCHEDULER_DLQ_ARN | Scheduler | — |
  */
 
-import { dynamoDbDocumentClient, kmsClient, secretsManagerClient } from '../adapters/aws-clients';
+import {
+  dynamoDbDocumentClient,
+  kmsClient,
+  schedulerClient,
+  secretsManagerClient,
+  sesClient,
+} from '../adapters/aws-clients';
 import { optionalEnv, requiredEnv } from '../adapters/env';
 import { FileFingerprintKey, SecretsManagerFingerprintKey } from '../adapters/fingerprint-key';
 import { KmsSealer } from '../adapters/kms-sealer';
 import { LocalSealer } from '../adapters/local-sealer';
+import { LocalTimer } from '../adapters/local-timer';
+import { SchedulerTimer } from '../adapters/scheduler-timer';
+import { SesMailer } from '../adapters/ses-mailer';
 import { InvitationTokens } from '../app/invitation-token';
 import { SessionStore } from '../app/session-store';
 import { Idempotency } from '../http/idempotency';
-import type { FingerprintKey, Sealer } from '../ports';
+import type { FingerprintKey, Mailer, Sealer, Timer } from '../ports';
 
 export function documentClient() {
   const endpoint = optionalEnv('DYNAMODB_ENDPOINT');
@@ -62,4 +76,40 @@ export function sealer(): Sealer {
     sealNumber: async (amount, context) => (await get()).sealNumber(amount, context),
     openNumber: async (sealed, context) => (await get()).openNumber(sealed, context),
   };
+}
+
+/** SES v2: the real service on AWS, the local SES endpoint when SES_ENDPOINT is set. */
+export function mailer(): Mailer {
+  const endpoint = optionalEnv('SES_ENDPOINT');
+  const configurationSetName = optionalEnv('SES_CONFIGURATION_SET');
+  return new SesMailer({
+    client: sesClient(endpoint ? { endpoint } : {}),
+    from: requiredEnv('SENDER_EMAIL'),
+    ...(configurationSetName ? { configurationSetName } : {}),
+  });
+}
+
+/** True when timers are table items fired by the local runtime (TIMER_MODE=local). */
+export const localTimers = (): boolean => optionalEnv('TIMER_MODE') === 'local';
+
+/** Local timers in the table, or EventBridge Scheduler one-time schedules invoking phase-timer. */
+export function timer(): Timer {
+  if (localTimers()) return localTimer();
+  return new SchedulerTimer({
+    client: schedulerClient(),
+    groupName: requiredEnv('SCHEDULE_GROUP'),
+    targetArn: requiredEnv('PHASE_TIMER_ARN'),
+    roleArn: requiredEnv('SCHEDULER_ROLE_ARN'),
+    deadLetterArn: requiredEnv('SCHEDULER_DLQ_ARN'),
+  });
+}
+
+/** The local timer store (the local runtime reads due timers from it). */
+export function localTimer(): LocalTimer {
+  return new LocalTimer(documentClient(), requiredEnv('TABLE_NAME'));
+}
+
+/** The web app's base URL (links in emails), without a trailing slash. */
+export function appUrl(): string {
+  return requiredEnv('APP_URL').replace(/\/+$/, '');
 }

@@ -1,0 +1,183 @@
+/**
+ * What a phase timer does when it fires (SPEC §2.1, §4, §5). It trusts its own clock, never the
+ * event: the event only says which session to look at and which kind of timer fired.
+ *
+ * - `initial_round_opens`, `initial_round_deadline`, `session_end`: `finalizeDue(session, now)`
+ *   and, only if that produced events, one commit conditional on the revision read (retried on
+ *   conflict). A timer that fires early, twice or late changes nothing it should not: early finds
+ *   nothing due, twice finds the change already announced. On AWS the Scheduler adapter rounds
+ *   the time up to the next minute, so a schedule never fires before its time; if one ever did,
+ *   it would return normally having done nothing, and the reconciler (every 5 minutes) finalizes
+ *   the overdue change.
+ * - `initial_round_reminder`: only while the effective phase is still `initial_round`, its time
+ *   (12 h before the deadline) has come and the deadline has not, and some side has no number;
+ *   to the members of those sides. `adjustment_reminder`: only while the phase is `adjustment`,
+ *   between 3 days before the end and the end; to all side members. The reminder is an outbox
+ *   record with a deterministic id, written with `attribute_not_exists` in a transaction that
+ *   also checks the session's revision: a timer that fires twice (or the reconciler doing the
+ *   same) sends one reminder, and nobody gets one computed from a state that just changed. A
+ *   reminder whose phase already ended is skipped.
+ */
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  adjustmentEndsAt,
+  type DomainEvent,
+  effectivePhase,
+  finalizeDue,
+  initialRoundEndsAt,
+  type Session,
+} from '../engine';
+import type { Clock, TimerEvent } from '../ports';
+import { outboxSk, reminderRecord } from './outbox';
+import { SESSION_SK, type SessionRecord, sessionPk } from './session-record';
+import { ConditionError, outboxItem, retryOnConflict, type SessionStore } from './session-store';
+
+export const PHASE_TIMER_ACTOR = { by: 'phase-timer' } as const;
+
+const HOUR = 3600_000;
+const DAY = 24 * HOUR;
+/** Reminder lead times (SPEC §4). */
+export const INITIAL_ROUND_REMINDER_LEAD_MS = 12 * HOUR;
+export const ADJUSTMENT_REMINDER_LEAD_MS = 3 * DAY;
+/** Step 2 gets a reminder only when it lasts more than 24 h (SPEC §4). */
+export const INITIAL_ROUND_REMINDER_MIN_SECONDS = 24 * 3600;
+
+export type Reminder = 'initial_round_reminder' | 'adjustment_reminder';
+
+export interface PhaseTimerInput {
+  sessionId: string;
+  event: TimerEvent;
+  /** The timer's name (informational). */
+  name?: string;
+}
+
+export type PhaseTimerResult =
+  | { action: 'finalized'; events: DomainEvent['type'][] }
+  | { action: 'reminder_sent'; to: number }
+  | { action: 'nothing_due' }
+  | { action: 'skipped'; reason: string };
+
+/** When a reminder is due and until when it makes sense, for the session as it is at `now`. */
+export function reminderWindow(
+  session: Session,
+  reminder: Reminder,
+  now: number,
+): { from: number; until: number } | null {
+  if (reminder === 'initial_round_reminder') {
+    if (session.initialRoundSeconds <= INITIAL_ROUND_REMINDER_MIN_SECONDS) return null;
+    const deadline = initialRoundEndsAt(session);
+    if (deadline === null || session.initialRoundClosedSeq !== null) return null;
+    return { from: deadline - INITIAL_ROUND_REMINDER_LEAD_MS, until: deadline };
+  }
+  const endsAt = adjustmentEndsAt(session, now);
+  if (endsAt === null) return null;
+  return { from: endsAt - ADJUSTMENT_REMINDER_LEAD_MS, until: endsAt };
+}
+
+export interface PhaseTimerServiceDeps {
+  store: SessionStore;
+  clock: Clock;
+}
+
+export class PhaseTimerService {
+  constructor(private readonly deps: PhaseTimerServiceDeps) {}
+
+  async handle(input: PhaseTimerInput): Promise<PhaseTimerResult> {
+    switch (input.event) {
+      case 'initial_round_opens':
+      case 'initial_round_deadline':
+      case 'session_end':
+        return this.finalize(input.sessionId);
+      case 'initial_round_reminder':
+      case 'adjustment_reminder':
+        return this.remind(input.sessionId, input.event);
+      default:
+        return { action: 'skipped', reason: 'unknown_event' };
+    }
+  }
+
+  /** Announces whatever time has made true (phase changes, the end without a deal). */
+  async finalize(sessionId: string, actor: { by: string } = PHASE_TIMER_ACTOR): Promise<PhaseTimerResult> {
+    const { store, clock } = this.deps;
+    return retryOnConflict(async () => {
+      const record = await store.load(sessionId);
+      if (!record) return { action: 'skipped', reason: 'no_session' } as const;
+      const now = clock();
+      const { session, events } = finalizeDue(record.session, now);
+      if (events.length === 0) return { action: 'nothing_due' } as const;
+      await store.commit({ record: { ...record, session }, expectedRev: record.rev, events, actor, now });
+      return { action: 'finalized', events: events.map((e) => e.type) } as const;
+    });
+  }
+
+  /** Writes a reminder's outbox record once, if it is still due (see the file's comment). */
+  async remind(sessionId: string, reminder: Reminder): Promise<PhaseTimerResult> {
+    const { store, clock } = this.deps;
+    return retryOnConflict(async () => {
+      const record = await store.load(sessionId);
+      if (!record) return { action: 'skipped', reason: 'no_session' } as const;
+      const now = clock();
+      const decision = this.reminderDecision(record, reminder, now);
+      if ('skip' in decision) return { action: 'skipped', reason: decision.skip } as const;
+      if (await this.reminderExists(sessionId, reminder)) {
+        return { action: 'skipped', reason: 'already_sent' } as const;
+      }
+      const outbox = reminderRecord(record, reminder, decision.endsAt, now);
+      if (!outbox) return { action: 'skipped', reason: 'no_recipient' } as const;
+      try {
+        await store.transact([
+          {
+            ConditionCheck: {
+              TableName: store.tableName,
+              Key: { pk: sessionPk(sessionId), sk: SESSION_SK },
+              ConditionExpression: 'rev = :rev',
+              ExpressionAttributeValues: { ':rev': record.rev },
+            },
+          },
+          {
+            Put: {
+              TableName: store.tableName,
+              Item: outboxItem(outbox),
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          },
+        ]);
+      } catch (error) {
+        if (error instanceof ConditionError) return { action: 'skipped', reason: 'already_sent' } as const;
+        throw error; // ConflictError: the session changed, decide again
+      }
+      return { action: 'reminder_sent', to: outbox.notice?.to.length ?? 0 } as const;
+    });
+  }
+
+  private reminderDecision(
+    record: SessionRecord,
+    reminder: Reminder,
+    now: number,
+  ): { endsAt: number } | { skip: string } {
+    const { session } = record;
+    const phase = effectivePhase(session, now);
+    const wanted = reminder === 'initial_round_reminder' ? 'initial_round' : 'adjustment';
+    if (phase !== wanted) return { skip: 'phase_over' };
+    const window = reminderWindow(session, reminder, now);
+    if (!window) return { skip: 'not_applicable' };
+    if (now < window.from) return { skip: 'early' };
+    if (now >= window.until) return { skip: 'phase_over' };
+    if (reminder === 'initial_round_reminder' && session.hasNumber.claimant && session.hasNumber.respondent) {
+      return { skip: 'no_recipient' };
+    }
+    return { endsAt: window.until };
+  }
+
+  private async reminderExists(sessionId: string, reminder: Reminder): Promise<boolean> {
+    const { Item } = await this.deps.store.db.send(
+      new GetCommand({
+        TableName: this.deps.store.tableName,
+        Key: { pk: sessionPk(sessionId), sk: outboxSk(reminder.replaceAll('_', '-')) },
+        ConsistentRead: true,
+        ProjectionExpression: 'pk',
+      }),
+    );
+    return Item !== undefined;
+  }
+}
