@@ -13,6 +13,19 @@ import {
 } from '../../shared/runtime/dependencies';
 import { createLogger } from '../../shared/runtime/logger';
 
+/**
+ * API Gateway hands path parameters over decoded; an address still percent-encoded (a client that
+ * encoded twice) is decoded once more. A stray `%` is left as it is: that address was never
+ * invited (404), never a 500.
+ */
+function decodedOnce(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+}
+
 const key = fingerprintKey();
 const service = new SessionsService({
   store: sessionStore(),
@@ -31,7 +44,7 @@ export const handler = apiHandler({
     'POST /sessions/{id}/invitations': ({ caller, params, body, guard }) =>
       service.invite(caller, params.id!, body, guard),
     'DELETE /sessions/{id}/invitations/{email}': ({ caller, params, guard }) =>
-      service.revokeInvitation(caller, params.id!, decodeURIComponent(params.email!), guard),
+      service.revokeInvitation(caller, params.id!, decodedOnce(params.email!), guard),
     'POST /invitations/accept': ({ caller, body, guard }) => service.acceptInvitation(caller, body, guard),
     'PUT /sessions/{id}/terms': ({ caller, params, body, guard }) =>
       service.proposeTerms(caller, params.id!, body, guard),

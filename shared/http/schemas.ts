@@ -38,12 +38,24 @@ export const acceptTermsBody = z.strictObject({ version: z.number().int().min(0)
 export const numberBody = z.strictObject({ amount: z.number().int().min(1).max(Number(MAX_AMOUNT)) });
 export const withdrawBody = z.strictObject({});
 
+/**
+ * Unknown field names are the caller's own text: one could hold a number (`{"4817263": true}`).
+ * Only names made of letters and underscores are repeated; the others are only counted.
+ */
+const SAFE_FIELD_NAME = /^[A-Za-z_]{1,40}$/;
+
+function unknownFields(keys: string[]): string {
+  const named = keys.filter((k) => SAFE_FIELD_NAME.test(k));
+  const others = keys.length - named.length;
+  return [...named, ...(others > 0 ? [`${others} other${others > 1 ? 's' : ''}`] : [])].join(', ');
+}
+
 function describe(error: z.ZodError): string {
   return error.issues
     .slice(0, 5)
     .map((issue) => {
-      const path = issue.path.length > 0 ? issue.path.join('.') : 'body';
-      if (issue.code === 'unrecognized_keys') return `${path}: unknown field(s) ${issue.keys.join(', ')}`;
+      const path = issue.path.length > 0 ? issue.path.map(String).join('.') : 'body';
+      if (issue.code === 'unrecognized_keys') return `${path}: unknown field(s) ${unknownFields(issue.keys)}`;
       if (issue.code === 'invalid_type') return `${path}: expected ${issue.expected}`;
       if (issue.code === 'too_big' || issue.code === 'too_small') return `${path}: out of range`;
       if (issue.code === 'invalid_format') return `${path}: invalid ${issue.format}`;
