@@ -397,21 +397,21 @@ export class SessionsService {
     return this.mutate(caller, guard, async () => {
       const { record, role } = await this.loadAsMember(id, caller);
       const invitation = record.invitations.find((i) => i.email === address);
-      // A side sees only its own invitations — those to its role and those its members issued
-      // (SPEC §2.5: "a side sees and may revoke its own members' invitations") — and the mediator
-      // seat's: anything else looks like no invitation at all.
+      // SPEC §2.5: a side may revoke its own members' invitations, and anyone may revoke an open
+      // invitation they could have issued now (e.g. the mediator, to a side that is still empty).
+      const allowed =
+        invitation !== undefined &&
+        (invitation.invitedBy === caller.email ||
+          (isSide(role) && invitation.invitedByRole === role) ||
+          mayInvite(record.session, role, invitation.role));
+      // A side sees only its own invitations and the mediator seat's: anything else it may not
+      // revoke looks like no invitation at all.
       const visible =
-        invitation &&
-        (invitation.role === 'mediator' ||
-          invitation.role === role ||
-          invitation.invitedByRole === role ||
-          invitation.invitedBy === caller.email);
-      if (!invitation || !visible) {
+        invitation !== undefined && (invitation.role === 'mediator' || invitation.role === role);
+      if (!invitation || (!allowed && !visible)) {
         throw new HttpError(404, 'invitation_not_found', 'No open invitation for that address.');
       }
-      const couldHaveIssued =
-        invitation.invitedBy === caller.email || mayInvite(record.session, role, invitation.role);
-      if (!couldHaveIssued) throw forbidden('You could not have issued that invitation.');
+      if (!allowed) throw forbidden('You could not have issued that invitation.');
       const next: SessionRecord = {
         ...record,
         invitations: record.invitations.filter((i) => i !== invitation),
@@ -568,7 +568,8 @@ export class SessionsService {
           const { record, role } = await this.loadAsMember(id, caller);
           if (!isSide(role))
             throw forbidden('Only a side’s members may withdraw; the mediator cannot end a session.');
-          parseBody(withdrawBody, rawBody);
+          // `{}` per SPEC §3; an empty body is read as `{}` (nothing to say but "withdraw").
+          parseBody(withdrawBody, rawBody === undefined || rawBody.trim() === '' ? '{}' : rawBody);
           const result = withdraw(record.session, role, now);
           if (isRejection(result) && result.rejected === 'evaluation_pending') throw new EvaluationPending();
           const transition = decided(result);

@@ -12,12 +12,12 @@ import {
   MAX_AMOUNT,
   MIN_AMOUNT,
   type Outcome,
+  otherSide,
   type Phase,
   type RandomSource,
   type Role,
   type Side,
   type Step,
-  otherSide,
 } from './types';
 
 export const LIMITS = {
@@ -318,7 +318,12 @@ function settleTermsIfAgreed(session: Session, events: DomainEvent[], now: numbe
     claimant === respondent;
   if (!agreed) return { session, events };
   const initialRoundStartsAt = Math.max(session.requestedStartsAt ?? now, now);
-  const settled: Session = { ...session, termsSettledAt: now, initialRoundStartsAt, announcedPhase: 'scheduled' };
+  const settled: Session = {
+    ...session,
+    termsSettledAt: now,
+    initialRoundStartsAt,
+    announcedPhase: 'scheduled',
+  };
   const endsAt = initialRoundEndsAt(settled)!;
   const settledEvents: DomainEvent[] = [
     ...events,

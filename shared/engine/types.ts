@@ -9,7 +9,14 @@ export const ROLES: readonly Role[] = ['claimant', 'respondent', 'mediator'];
 export const isSide = (role: Role): role is Side => role !== 'mediator';
 
 /** The effective phase of a session (SPEC §2.1). */
-export type Phase = 'setup' | 'scheduled' | 'initial_round' | 'adjustment' | 'settled' | 'no_deal' | 'withdrawn';
+export type Phase =
+  | 'setup'
+  | 'scheduled'
+  | 'initial_round'
+  | 'adjustment'
+  | 'settled'
+  | 'no_deal'
+  | 'withdrawn';
 export const ENDED_PHASES: readonly Phase[] = ['settled', 'no_deal', 'withdrawn'];
 
 /** The step in which a number was accepted: step 2 (`initial_round`) or step 3 (`adjustment`). */

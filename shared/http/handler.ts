@@ -17,6 +17,7 @@ import { ConflictError } from '../app/session-store';
 import type { Clock } from '../ports';
 import { errorBody, HttpError, type HttpResult, payloadTooLarge, unauthorized, unavailable } from './errors';
 import type { Idempotency, IdempotencyGuard } from './idempotency';
+import { API_ROUTES } from './routes';
 import { type TokenVerifier, tokenVerifierFromEnv } from './token-verifier';
 
 export type ApiEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
@@ -128,6 +129,20 @@ export function httpFailure(error: unknown): HttpResult {
   return { statusCode: safe.statusCode, body: errorBody(safe.code, safe.message) };
 }
 
+/** 405 for a known path with another method, 404 for anything else (API Gateway has no 405). */
+function unknownRoute(event: ApiEvent): HttpError {
+  const segments = (event.rawPath ?? '').split('/');
+  const known = API_ROUTES.some((route) => {
+    const template = route.path.split('/');
+    return (
+      template.length === segments.length && template.every((t, i) => t.startsWith('{') || t === segments[i])
+    );
+  });
+  return known
+    ? new HttpError(405, 'method_not_allowed', 'This method is not allowed on this path.')
+    : new HttpError(404, 'not_found', 'No such route.');
+}
+
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 export interface ApiHandlerOptions {
@@ -152,7 +167,7 @@ export function apiHandler(options: ApiHandlerOptions) {
   const { routes, logger, clock, idempotency } = options;
   const run = async (event: ApiEvent, context: Context & { caller?: Caller }): Promise<ApiResult> => {
     const route = routes[event.routeKey];
-    if (!route) throw new HttpError(404, 'not_found', 'No such route.');
+    if (!route) throw unknownRoute(event);
     const caller = context.caller ?? callerFromClaims(authorizerClaims(event));
     const body = rawBody(event);
     const method = event.requestContext.http.method.toUpperCase();

@@ -8,8 +8,10 @@
  * | DYNAMODB_ENDPOINT | — | DynamoDB Local |
  * | KEY_ID | the KMS key | — |
  * | LOCAL_SEALER_KEY_FILE | — | AES-256-GCM key file |
- * | FINGERPRINT_SECRET_ARN | Secrets Manager secret | — |
+ * | FINGERPRINT_SECRET_ARN | Secrets Manager secret (idempotency fingerprints; api, submit-number) | — |
  * | FINGERPRINT_KEY_FILE | — | HMAC key file |
+ * | INVITATION_SECRET_ARN | Secrets Manager secret (invitation tokens; api, notify) | — |
+ * | INVITATION_KEY_FILE | — | HMAC key file (not the fingerprint key file) |
  * | SES_ENDPOINT | — | local SES v2 endpoint |
  * | SENDER_EMAIL | verified sender | any address |
  * | SES_CONFIGURATION_SET | the configuration set | — (optional) |
@@ -59,8 +61,22 @@ export function idempotency(key: FingerprintKey): Idempotency {
   return new Idempotency(documentClient(), requiredEnv('TABLE_NAME'), key);
 }
 
-export function invitationTokens(key: FingerprintKey): InvitationTokens {
-  return new InvitationTokens(key);
+/**
+ * The key invitation tokens are derived from. A secret of its own, not the fingerprint key:
+ * notify needs it, and with the fingerprint key notify could brute-force the fingerprints of
+ * `PUT /number` bodies in idempotency records.
+ */
+export function invitationKey(): FingerprintKey {
+  const file = optionalEnv('INVITATION_KEY_FILE');
+  if (file) return new FileFingerprintKey(file);
+  return new SecretsManagerFingerprintKey({
+    client: secretsManagerClient(),
+    secretId: requiredEnv('INVITATION_SECRET_ARN'),
+  });
+}
+
+export function invitationTokens(): InvitationTokens {
+  return new InvitationTokens(invitationKey());
 }
 
 /** The sealer: KMS on AWS, AES-256-GCM with a local key file locally. Loaded lazily, once. */

@@ -619,3 +619,40 @@ describe('POST /invitations/accept', () => {
     expect((await api.sessionItems(s.id)).filter((i) => i.type === 'invitation')).toEqual([]);
   });
 });
+
+describe('DELETE by someone who could have issued the invitation (SPEC §2.5)', () => {
+  it('lets the mediator revoke the claimant’s invitation to the still-empty respondent side', async () => {
+    // Prepare: claimant and mediator are in; the respondent side is empty.
+    const p = people();
+    const created = await flows.create(p.claimant, {
+      invite: { mediator: p.mediator, respondent: p.respondent },
+    });
+    await flows.accept(p.mediator, created.id);
+
+    // Act
+    const res = await revoke(p.mediator, created.id, p.respondent);
+
+    // Assess
+    expect(res.status).toBe(204);
+    const claimantView = await view(p.claimant, created.id);
+    expect(claimantView.body.sides.respondent.members).toEqual([]);
+  });
+
+  it('keeps an invitation to a side that has members out of the mediator’s reach (404, nothing changed)', async () => {
+    // Prepare
+    const s = await flows.joined({ mediator: true });
+    const coCounsel = freshEmail('co-counsel');
+    expect((await invite(s.respondent, s.id, coCounsel, 'respondent')).status).toBe(201);
+
+    // Act
+    const res = await revoke(s.mediator, s.id, coCounsel);
+
+    // Assess
+    expect(res.status).toBe(404);
+    const respondentView = await view(s.respondent, s.id);
+    expect(respondentView.body.sides.respondent.members).toContainEqual({
+      email: coCounsel,
+      status: 'invited',
+    });
+  });
+});

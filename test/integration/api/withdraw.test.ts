@@ -209,3 +209,30 @@ describe('POST /sessions/{id}/withdraw', () => {
     expect(after.sealed).toEqual({});
   });
 });
+
+describe('POST /sessions/{id}/withdraw without a body', () => {
+  it('reads an empty body as {} and withdraws', async () => {
+    // Prepare
+    const s = await flows.opened();
+
+    // Act
+    const res = await api.call('POST', `/sessions/${s.id}/withdraw`, { as: s.claimant });
+
+    // Assess
+    expect(res.status).toBe(200);
+    expect(res.body.phase).toBe('withdrawn');
+  });
+
+  it('still refuses a body with fields (400, nothing changed)', async () => {
+    // Prepare
+    const s = await flows.opened();
+
+    // Act
+    const res = await withdraw(s.claimant, s.id, { reason: 'x' });
+    const after = await api.call('GET', `/sessions/${s.id}`, { as: s.claimant });
+
+    // Assess
+    expect(res.status).toBe(400);
+    expect(after.body.phase).toBe('initial_round');
+  });
+});

@@ -203,7 +203,7 @@ describe('apiHandler', () => {
 
   it('answers 404 for a route it does not serve', async () => {
     // Act
-    const { result } = await invoke(ok, event('GET /elsewhere'));
+    const { result } = await invoke(ok, event('GET /elsewhere', { rawPath: '/elsewhere' }));
 
     // Assess
     expect(result.statusCode).toBe(404);
@@ -343,5 +343,22 @@ describe('apiHandler', () => {
       expect(long.result.statusCode).toBe(400);
       expect(begin).not.toHaveBeenCalled();
     });
+  });
+});
+
+describe('apiHandler on a route it does not serve (API Gateway’s catch-all route)', () => {
+  it('answers 405 for a known path with another method and 404 for an unknown path', async () => {
+    // Prepare
+    const routes: Routes = { 'GET /sessions/{id}': async () => ({ statusCode: 200, body: {} }) };
+
+    // Act
+    const wrongMethod = await invoke(routes, event('PATCH /sessions/{id}', { rawPath: '/sessions/abc' }));
+    const unknownPath = await invoke(routes, event('GET /nowhere', { rawPath: '/nowhere/at/all' }));
+
+    // Assess
+    expect(wrongMethod.result.statusCode).toBe(405);
+    expect(wrongMethod.body.error.code).toBe('method_not_allowed');
+    expect(unknownPath.result.statusCode).toBe(404);
+    expect(unknownPath.body.error.code).toBe('not_found');
   });
 });

@@ -12,7 +12,7 @@ async function keyPair() {
   return { privateKey, jwks: createLocalJWKSet({ keys: [jwk] }) };
 }
 
-const sign = (key: CryptoKey, claims: Record<string, unknown>, issuer = ISSUER) =>
+const sign = (key: Parameters<SignJWT['sign']>[0], claims: Record<string, unknown>, issuer = ISSUER) =>
   new SignJWT(claims)
     .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
     .setIssuer(issuer)
