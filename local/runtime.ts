@@ -20,12 +20,12 @@ import type {
 import { API_ROUTES, type ApiFunctionName } from '../shared/http/routes';
 import { businessClock, clockOffset, setClockOffset } from '../shared/runtime/clock';
 import { STREAM_FILTERS } from '../shared/table/definition';
-import { ensureTable, startDynamoDbLocal } from './services/dynamodb-local';
+import { type DynamoDbLocal, ensureTable, startDynamoDbLocal } from './services/dynamodb-local';
 import { type ApiHandler, createGateway, type DevRoute } from './services/http-gateway';
 import { LocalIdentityProvider } from './services/jwt';
 import { lambdaContext } from './services/lambda-context';
 import { assertPortFree } from './services/process';
-import { startSesLocal } from './services/ses-local';
+import { type SesLocal, startSesLocal } from './services/ses-local';
 import { StreamPoller } from './services/stream-poller';
 
 export const TABLE_NAME = 'backchannel-local';
@@ -40,6 +40,11 @@ export interface LocalRuntimeOptions {
   mailPort?: number;
   /** Log the stream poller's and handlers' chatter (default false). */
   verbose?: boolean;
+  /**
+   * DynamoDB Local's JVM options (default: its fast-start options). Load tests pass `[]` for the
+   * JVM's defaults: slower to start, much faster under sustained contention.
+   */
+  dynamoJvmArgs?: string[];
 }
 
 export interface LocalRuntime {
@@ -49,6 +54,10 @@ export interface LocalRuntime {
   /** Processes every effect now due (stream records, timers) in time order, then resolves. */
   settle(): Promise<void>;
   stop(): Promise<void>;
+  /** The local SES process (fault tests: `pause()` is "SES is down", `resume()` brings it back). */
+  ses: SesLocal;
+  /** The DynamoDB Local process as started (fault tests kill it by `pid` and restart it on `port`). */
+  dynamo: DynamoDbLocal;
 }
 
 const json = (statusCode: number, body: unknown): APIGatewayProxyResultV2 => ({
@@ -96,7 +105,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   };
   try {
     const [dynamo, ses] = await Promise.all([
-      startDynamoDbLocal({ dataDir: dirs.db }),
+      startDynamoDbLocal({
+        dataDir: dirs.db,
+        ...(options.dynamoJvmArgs ? { jvmArgs: options.dynamoJvmArgs } : {}),
+      }),
       startSesLocal({
         ...(options.mailPort ? { port: options.mailPort } : {}),
         archiveFile: join(dirs.state, 'mail.json'),
@@ -114,6 +126,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       SES_ENDPOINT: ses.endpoint,
       LOCAL_SEALER_KEY_FILE: join(dirs.keys, 'sealer.key'),
       FINGERPRINT_KEY_FILE: join(dirs.keys, 'fingerprint.key'),
+      INVITATION_KEY_FILE: join(dirs.keys, 'invitation.key'),
       SENDER_EMAIL: process.env.SENDER_EMAIL ?? 'no-reply@backchannel.local',
       APP_URL: process.env.APP_URL ?? `http://${host}:${port}`,
       TIMER_MODE: 'local',
@@ -202,15 +215,24 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     };
     const settle = () => exclusive(fireDue);
     let ticking = true;
+    let wakeTick: (() => void) | undefined;
     const tick = async () => {
       while (ticking) {
         await settle().catch((error: unknown) => console.error(`[timers] ${(error as Error).name}`));
-        await new Promise((r) => setTimeout(r, 500));
+        if (!ticking) break;
+        await new Promise<void>((r) => {
+          wakeTick = r;
+          setTimeout(r, 500);
+        });
       }
     };
-    void tick();
+    const ticker = tick();
+    // Stopping waits for a tick in flight: its drain invokes match and notify, which must not
+    // run while the poller, the SES endpoint and DynamoDB Local are being stopped after it.
     stops.push(async () => {
       ticking = false;
+      wakeTick?.();
+      await ticker;
     });
 
     const identity = await LocalIdentityProvider.fromKeyFile(join(dirs.keys, 'token-signing.jwk.json'));
@@ -242,6 +264,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
             return devError(400, 'invalid_input', 'Body must be {"advanceSeconds": <number ≥ 0>}.');
           }
           await exclusive(async () => {
+            // Effects already due before the move come first, at the time they were due: a
+            // number accepted before a deadline is evaluated before the clock passes it.
+            await fireDue();
             setClockOffset(clockOffset() + Math.round(seconds * 1000));
             writeFileSync(clockFile, JSON.stringify({ offsetMs: clockOffset() }));
             await fireDue();
@@ -296,6 +321,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       dynamoEndpoint: dynamo.endpoint,
       settle,
       stop,
+      ses,
+      dynamo,
     };
   } catch (error) {
     await stop();

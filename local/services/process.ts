@@ -65,13 +65,15 @@ function installExitHooks() {
   hooksInstalled = true;
   // 'exit' runs for process.exit() and a normal end; only synchronous work is possible there.
   process.on('exit', () => killChildren('SIGTERM'));
-  // A signal's default action ends Node without 'exit'. Kill the children, then, if nobody else
-  // handles the signal, restore the default behaviour and re-raise it. When other listeners exist
-  // (a graceful shutdown in local/start.ts), they decide, and process.exit() triggers 'exit'.
+  // A signal's default action ends Node without 'exit'. If nobody else handles the signal, kill
+  // the children, restore the default behaviour and re-raise it. When other listeners exist (a
+  // graceful shutdown in local/start.ts), they decide, and process.exit() triggers 'exit'.
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     const onSignal = () => {
-      killChildren('SIGTERM');
+      // Killing them here too would pull DynamoDB Local and SES out from under the handlers a
+      // graceful shutdown lets finish (failed sends, failed evaluations).
       if (process.listenerCount(signal) === 1) {
+        killChildren('SIGTERM');
         process.removeListener(signal, onSignal);
         process.kill(process.pid, signal);
       }
