@@ -421,7 +421,9 @@ export function evaluateNext(session: Session, pair: OpenedPair, random: RandomS
       random,
     });
     result = match ? 'deal' : 'no_overlap';
-    if (match) outcome = { ...match, reachedIn: move.step, settledAt: now };
+    // The deal was made by this move: it is settled at the moment the move was accepted, not when
+    // an evaluation that may lag (retries, the reconciler) happened to run.
+    if (match) outcome = { ...match, reachedIn: move.step, settledAt: move.at };
   }
   events.push({ type: 'MoveEvaluated', seq: move.seq, result });
   if (outcome) {

@@ -1075,7 +1075,7 @@ describe('session engine', () => {
         baseAmount: 650_000n,
         bonusSide: null,
         reachedIn: 'initial_round',
-        settledAt: T0 + 2 * HOUR + 300,
+        settledAt: T0 + 2 * HOUR, // the moment the deciding number was accepted, not the evaluation
       };
       expect(events).toEqual([
         { type: 'MoveEvaluated', seq: 2, result: 'deal' },
