@@ -42,7 +42,7 @@ export function buildApp(app: App, options: BuildOptions = {}) {
   const stateful = new StatefulStack(app, names.stateful, {
     config,
     env,
-    description: `Backchannel ${config.stage}: table, number key, user pool, fingerprint key (retained outside dev)`,
+    description: `Backchannel ${config.stage}: table, number key, user pool, fingerprint and invitation keys (retained outside dev)`,
   });
   const stateless = new StatelessStack(app, names.stateless, {
     config,
@@ -53,6 +53,7 @@ export function buildApp(app: App, options: BuildOptions = {}) {
     userPool: stateful.userPool,
     userPoolClient: stateful.userPoolClient,
     fingerprintSecret: stateful.fingerprintSecret,
+    invitationSecret: stateful.invitationSecret,
   });
   const iamAudit = new IamAuditStack(app, names.iamAudit, {
     config,

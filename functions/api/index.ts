@@ -26,17 +26,16 @@ function decodedOnce(value: string): string {
   }
 }
 
-const key = fingerprintKey();
 const service = new SessionsService({
   store: sessionStore(),
   clock: businessClock,
-  tokens: invitationTokens(key),
+  tokens: invitationTokens(),
 });
 
 export const handler = apiHandler({
   logger: createLogger('api'),
   clock: businessClock,
-  idempotency: idempotency(key),
+  idempotency: idempotency(fingerprintKey()),
   routes: {
     'POST /sessions': ({ caller, body, guard }) => service.create(caller, body, guard),
     'GET /sessions': ({ caller }) => service.list(caller),

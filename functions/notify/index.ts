@@ -7,9 +7,10 @@
  * bounded) and finally sends it to the on-failure queue, and the reconciler re-drives it later.
  *
  * Environment: TABLE_NAME; SENDER_EMAIL; APP_URL; SES_CONFIGURATION_SET (optional);
- * FINGERPRINT_SECRET_ARN (AWS) or FINGERPRINT_KEY_FILE (local): the key invitation tokens are
- * derived from; timers: SCHEDULE_GROUP, SCHEDULER_ROLE_ARN, PHASE_TIMER_ARN, SCHEDULER_DLQ_ARN
- * (AWS) or TIMER_MODE=local; local only: DYNAMODB_ENDPOINT, SES_ENDPOINT.
+ * INVITATION_SECRET_ARN (AWS) or INVITATION_KEY_FILE (local): the key invitation tokens are
+ * derived from, a secret of its own that api and notify alone may read; timers: SCHEDULE_GROUP,
+ * SCHEDULER_ROLE_ARN, PHASE_TIMER_ARN, SCHEDULER_DLQ_ARN (AWS) or TIMER_MODE=local; local only:
+ * DYNAMODB_ENDPOINT, SES_ENDPOINT.
  */
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
@@ -18,14 +19,7 @@ import { errorName } from '../../shared/adapters/errors';
 import type { InvitationTokens } from '../../shared/app/invitation-token';
 import { OutboxDispatcher, outboxKeyOf } from '../../shared/app/outbox-dispatcher';
 import { businessClock } from '../../shared/runtime/clock';
-import {
-  appUrl,
-  documentClient,
-  fingerprintKey,
-  invitationTokens,
-  mailer,
-  timer,
-} from '../../shared/runtime/dependencies';
+import { appUrl, documentClient, invitationTokens, mailer, timer } from '../../shared/runtime/dependencies';
 import { createLogger } from '../../shared/runtime/logger';
 
 const logger = createLogger('notify');
@@ -39,7 +33,7 @@ const dispatcher = new OutboxDispatcher({
   timer: timer(),
   tokens: {
     tokenFor: (invitationId) => {
-      tokens ??= invitationTokens(fingerprintKey());
+      tokens ??= invitationTokens();
       return tokens.tokenFor(invitationId);
     },
   },

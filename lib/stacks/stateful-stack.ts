@@ -8,7 +8,7 @@ import type { Construct } from 'constructs';
 import { TABLE } from '../../shared/table/definition';
 import type { AppConfig } from '../config';
 import { acknowledge } from '../nag';
-import { FINGERPRINT_KEY_READERS, roleArn } from '../naming';
+import { FINGERPRINT_KEY_READERS, type FunctionName, INVITATION_KEY_READERS, roleArn } from '../naming';
 
 export interface StatefulStackProps extends StackProps {
   config: AppConfig;
@@ -16,8 +16,8 @@ export interface StatefulStackProps extends StackProps {
 
 /**
  * What must survive a redeploy of the code: the table, the key the numbers are sealed under, the
- * user pool and the idempotency fingerprint key. Outside `dev` all of it is retained when the
- * stack is deleted and the table and user pool refuse deletion.
+ * user pool, the idempotency fingerprint key and the invitation key. Outside `dev` all of it is
+ * retained when the stack is deleted and the table and user pool refuse deletion.
  */
 export class StatefulStack extends Stack {
   readonly table: dynamodb.Table;
@@ -25,6 +25,7 @@ export class StatefulStack extends Stack {
   readonly userPool: cognito.UserPool;
   readonly userPoolClient: cognito.UserPoolClient;
   readonly fingerprintSecret: secretsmanager.Secret;
+  readonly invitationSecret: secretsmanager.Secret;
 
   constructor(scope: Construct, id: string, props: StatefulStackProps) {
     super(scope, id, { ...props, terminationProtection: !props.config.isDev });
@@ -176,28 +177,44 @@ export class StatefulStack extends Stack {
       refreshTokenValidity: Duration.days(30),
     });
 
-    // --- HMAC key for idempotency fingerprints (SPEC §2.4: an amount is easy to brute-force
-    // from a plain hash, and from an HMAC whose key an operator can read) and invitation
-    // tokens. Only api, submit-number and notify may read it: everyone else is denied here,
-    // whatever IAM says.
-    this.fingerprintSecret = new secretsmanager.Secret(this, 'FingerprintSecret', {
-      description: `Backchannel ${config.stage}: HMAC key for idempotency fingerprints`,
-      generateSecretString: { passwordLength: 64, excludePunctuation: true, includeSpace: false },
-      removalPolicy,
-    });
-    this.fingerprintSecret.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'OnlyApiSubmitNumberAndNotifyRead',
-        effect: iam.Effect.DENY,
-        principals: [new iam.AnyPrincipal()],
-        actions: ['secretsmanager:GetSecretValue'],
-        resources: ['*'],
-        conditions: {
-          ArnNotEquals: {
-            'aws:PrincipalArn': FINGERPRINT_KEY_READERS.map((fn) => roleArn(this, config.stage, fn)),
+    // --- Two HMAC keys, each readable only by its own roles: everyone else is denied by the
+    // secret's resource policy, whatever IAM says.
+    const hmacSecret = (id: string, purpose: string, sid: string, readers: readonly FunctionName[]) => {
+      const secret = new secretsmanager.Secret(this, id, {
+        description: `Backchannel ${config.stage}: HMAC key for ${purpose}`,
+        generateSecretString: { passwordLength: 64, excludePunctuation: true, includeSpace: false },
+        removalPolicy,
+      });
+      secret.addToResourcePolicy(
+        new iam.PolicyStatement({
+          sid,
+          effect: iam.Effect.DENY,
+          principals: [new iam.AnyPrincipal()],
+          actions: ['secretsmanager:GetSecretValue'],
+          resources: ['*'],
+          conditions: {
+            ArnNotEquals: { 'aws:PrincipalArn': readers.map((fn) => roleArn(this, config.stage, fn)) },
           },
-        },
-      }),
+        }),
+      );
+      return secret;
+    };
+    // Idempotency fingerprints (SPEC §2.4: an amount is easy to brute-force from a plain hash,
+    // and from an HMAC whose key an operator can read): api and submit-number only.
+    this.fingerprintSecret = hmacSecret(
+      'FingerprintSecret',
+      'idempotency fingerprints',
+      'OnlyApiAndSubmitNumberRead',
+      FINGERPRINT_KEY_READERS,
+    );
+    // Invitation tokens: api (hash at invite) and notify (token in the email) only. Kept apart
+    // from the fingerprint key so that notify, which reads the table, cannot brute-force the
+    // fingerprints of `PUT /number` bodies stored in idempotency records.
+    this.invitationSecret = hmacSecret(
+      'InvitationSecret',
+      'invitation tokens',
+      'OnlyApiAndNotifyRead',
+      INVITATION_KEY_READERS,
     );
 
     acknowledge(
@@ -214,6 +231,11 @@ export class StatefulStack extends Stack {
       this.fingerprintSecret,
       'AwsSolutions-SMG4',
       'Rotating the HMAC key would change the fingerprints of stored idempotency records (kept 24 h) and turn retries into 422s; reads are pinned to two roles by the resource policy.',
+    );
+    acknowledge(
+      this.invitationSecret,
+      'AwsSolutions-SMG4',
+      'Rotating the invitation key would break open invitations (valid 14 days) whose email is still to be sent or re-driven: notify re-derives the token from it and api stored its hash; reads are pinned to api and notify by the resource policy.',
     );
 
     new CfnOutput(this, 'UserPoolId', { value: this.userPool.userPoolId });

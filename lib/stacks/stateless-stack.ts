@@ -31,6 +31,7 @@ import { acknowledge } from '../nag';
 import {
   FINGERPRINT_KEY_READERS,
   type FunctionName,
+  INVITATION_KEY_READERS,
   prefix,
   roleName,
   scheduleGroupName,
@@ -44,6 +45,7 @@ export interface StatelessStackProps extends StackProps {
   userPool: cognito.IUserPool;
   userPoolClient: cognito.IUserPoolClient;
   fingerprintSecret: secretsmanager.ISecret;
+  invitationSecret: secretsmanager.ISecret;
 }
 
 type IndexName = keyof typeof TABLE.indexes;
@@ -147,7 +149,7 @@ export class StatelessStack extends Stack {
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
-    const { config, table, numberKey, userPool, userPoolClient, fingerprintSecret } = props;
+    const { config, table, numberKey, userPool, userPoolClient, fingerprintSecret, invitationSecret } = props;
     const { stage } = config;
 
     // --- Alarms go to one topic; the alarm email address confirms the subscription once.
@@ -253,6 +255,7 @@ export class StatelessStack extends Stack {
 
     const api = make('Api', 'api', 'HTTP routes except the two number routes', 1024, Duration.seconds(10), {
       FINGERPRINT_SECRET_ARN: fingerprintSecret.secretArn,
+      INVITATION_SECRET_ARN: invitationSecret.secretArn,
       ...jwtEnv,
     });
     const submitNumber = make(
@@ -329,8 +332,8 @@ export class StatelessStack extends Stack {
       'Stream: sends outbox emails, creates phase timers',
       512,
       Duration.seconds(60),
-      // Invitation links carry a token derived from the same key (shared/app/invitation-token.ts).
-      { ...schedulingEnv, FINGERPRINT_SECRET_ARN: fingerprintSecret.secretArn },
+      // Invitation links carry a token derived from the invitation key (shared/app/invitation-token.ts).
+      { ...schedulingEnv, INVITATION_SECRET_ARN: invitationSecret.secretArn },
     );
     const reconciler = make(
       'Reconciler',
@@ -388,10 +391,11 @@ export class StatelessStack extends Stack {
         }),
       );
     }
-    // The functions that take mutating requests fingerprint them; notify derives invitation
-    // tokens from the same key. The secret's resource policy (stateful stack) denies everyone
-    // else, whatever IAM says.
+    // The functions that take mutating requests fingerprint them; api and notify derive
+    // invitation tokens from a key of their own (notify must not read the fingerprint key). Each
+    // secret's resource policy (stateful stack) denies everyone else, whatever IAM says.
     for (const fn of FINGERPRINT_KEY_READERS) fingerprintSecret.grantRead(this.functions[fn].role);
+    for (const fn of INVITATION_KEY_READERS) invitationSecret.grantRead(this.functions[fn].role);
 
     const schedules = (fn: ServiceFunction, actions: string[]) =>
       fn.role.addToPrincipalPolicy(

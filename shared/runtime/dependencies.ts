@@ -28,6 +28,7 @@ import {
   sesClient,
 } from '../adapters/aws-clients';
 import { optionalEnv, requiredEnv } from '../adapters/env';
+import { dependencyFailure } from '../adapters/errors';
 import { FileFingerprintKey, SecretsManagerFingerprintKey } from '../adapters/fingerprint-key';
 import { KmsSealer } from '../adapters/kms-sealer';
 import { LocalSealer } from '../adapters/local-sealer';
@@ -85,7 +86,12 @@ export function sealer(): Sealer {
   if (!file) return new KmsSealer({ client: kmsClient(), keyId: requiredEnv('KEY_ID') });
   let local: Promise<LocalSealer> | undefined;
   const get = () => {
-    local ??= LocalSealer.fromKeyFile(file);
+    // An unreadable key file is a failed dependency (503, safe to retry), like KMS failing, and
+    // the failure is not cached: the next request reads the file again.
+    local ??= LocalSealer.fromKeyFile(file).catch((error: unknown) => {
+      local = undefined;
+      throw dependencyFailure('local-sealer', 'LoadKey', error);
+    });
     return local;
   };
   return {

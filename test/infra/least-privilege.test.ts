@@ -131,26 +131,84 @@ describe('who can read a number (SPEC §5)', () => {
     ]);
   });
 
-  it('lets only api, submit-number and notify read the fingerprint key', () => {
+  /** The roles whose IAM policies allow GetSecretValue on the secret (or on every resource). */
+  const readersOf = (secretId: string) =>
+    new Set(
+      statements
+        .filter(
+          (s) =>
+            (s.statement.Effect ?? 'Allow') === 'Allow' &&
+            coversAny(s.statement, ['secretsmanager:GetSecretValue']) &&
+            asArray<Json>(s.statement.Resource).some(
+              (r) => flatten(r) === '*' || flatten(r).includes(secretId),
+            ),
+        )
+        .map((s) => s.role),
+    );
+  /** The Deny statements of the secret's resource policy (the secret's logical id starts with `secretId`). */
+  const denyOf = (secretId: string): Json[] => {
+    const policies = resources(app.templates.stateful, 'AWS::SecretsManager::ResourcePolicy').filter(
+      ([, policy]) => policy.Properties.SecretId.Ref?.startsWith(secretId),
+    );
+    expect(policies).toHaveLength(1);
+    return policies[0]![1].Properties.ResourcePolicy.Statement as Json[];
+  };
+  const role = (fn: string) =>
+    `arn:{AWS::Partition}:iam::{AWS::AccountId}:role/Backchannel-dev-${fn}-{AWS::Region}`;
+
+  it.each([
+    ['FingerprintSecret', ['api', 'submit-number']],
+    ['InvitationSecret', ['api', 'notify']],
+  ])(
+    'lets only its readers read %s: IAM grants and a resource policy denying everyone else',
+    (secretId, readers) => {
+      // Prepare
+      const granted = readersOf(secretId);
+      const [deny, ...others] = denyOf(secretId);
+
+      // Act / Assess
+      expect(granted).toEqual(new Set(readers));
+      expect(others).toEqual([]);
+      expect(deny.Effect).toBe('Deny');
+      expect(deny.Principal).toEqual({ AWS: '*' });
+      expect(asArray(deny.Resource)).toEqual(['*']);
+      expect(actionsOf(deny)).toEqual(['secretsmanager:GetSecretValue']);
+      expect(Object.keys(deny.Condition)).toEqual(['ArnNotEquals']);
+      expect(deny.Condition.ArnNotEquals['aws:PrincipalArn'].map(flatten)).toEqual(readers.map(role));
+    },
+  );
+
+  it('keeps the fingerprint key from notify (it could brute-force PUT /number fingerprints)', () => {
     // Prepare
+    const [deny] = denyOf('FingerprintSecret');
+    const notifySecrets = statements
+      .filter((s) => s.role === 'notify' && coversAny(s.statement, ['secretsmanager:GetSecretValue']))
+      .flatMap((s) => asArray<Json>(s.statement.Resource).map(flatten));
+
+    // Act / Assess
+    expect(readersOf('FingerprintSecret').has('notify')).toBe(false);
+    expect(deny.Condition.ArnNotEquals['aws:PrincipalArn'].map(flatten)).not.toContain(role('notify'));
+    expect(notifySecrets).toHaveLength(1);
+    expect(notifySecrets[0]).toMatch(/InvitationSecret/);
+  });
+
+  it('keeps the invitation key from submit-number', () => {
+    // Prepare
+    const [deny] = denyOf('InvitationSecret');
+
+    // Act / Assess
+    expect(readersOf('InvitationSecret').has('submit-number')).toBe(false);
+    expect(deny.Condition.ArnNotEquals['aws:PrincipalArn'].map(flatten)).not.toContain(role('submit-number'));
+  });
+
+  it('gives no other role any Secrets Manager read', () => {
+    // Act
     const readers = new Set(
       statements.filter((s) => coversAny(s.statement, ['secretsmanager:GetSecretValue'])).map((s) => s.role),
     );
-    const [[, secretPolicy]] = resources(app.templates.stateful, 'AWS::SecretsManager::ResourcePolicy') as [
-      [string, Json],
-    ];
-    const [deny] = secretPolicy.Properties.ResourcePolicy.Statement as Json[];
 
-    // Act / Assess
+    // Assess
     expect(readers).toEqual(new Set(['api', 'submit-number', 'notify']));
-    expect(deny.Effect).toBe('Deny');
-    expect(deny.Principal).toEqual({ AWS: '*' });
-    expect(actionsOf(deny)).toEqual(['secretsmanager:GetSecretValue']);
-    expect(deny.Condition.ArnNotEquals['aws:PrincipalArn'].map(flatten)).toEqual([
-      'arn:{AWS::Partition}:iam::{AWS::AccountId}:role/Backchannel-dev-api-{AWS::Region}',
-      'arn:{AWS::Partition}:iam::{AWS::AccountId}:role/Backchannel-dev-submit-number-{AWS::Region}',
-      'arn:{AWS::Partition}:iam::{AWS::AccountId}:role/Backchannel-dev-notify-{AWS::Region}',
-    ]);
   });
 });
 

@@ -149,12 +149,48 @@ describe('user pool', () => {
   });
 });
 
-describe('fingerprint key', () => {
-  it('is a generated 64-character secret', () => {
-    // Prepare / Act / Assess
-    dev.templates.stateful.hasResourceProperties('AWS::SecretsManager::Secret', {
-      GenerateSecretString: Match.objectLike({ PasswordLength: 64, ExcludePunctuation: true }),
-    });
+describe('fingerprint and invitation keys', () => {
+  it('are two generated 64-character secrets', () => {
+    // Prepare
+    const secrets = resources(dev.templates.stateful, 'AWS::SecretsManager::Secret');
+
+    // Act
+    const ids = secrets.map(([id]) => id.replace(/[0-9A-F]{8}$/, ''));
+
+    // Assess
+    expect(ids.sort()).toEqual(['FingerprintSecret', 'InvitationSecret']);
+    for (const [, secret] of secrets) {
+      expect(secret.Properties.GenerateSecretString).toMatchObject({
+        PasswordLength: 64,
+        ExcludePunctuation: true,
+        IncludeSpace: false,
+      });
+    }
+  });
+
+  it('are both retained outside dev', () => {
+    // Act
+    const policies = (app: Synthesized) =>
+      resources(app.templates.stateful, 'AWS::SecretsManager::Secret').map(([, r]) => r.DeletionPolicy);
+
+    // Assess
+    expect(policies(prod)).toEqual(['Retain', 'Retain']);
+    expect(policies(dev)).toEqual(['Delete', 'Delete']);
+  });
+
+  it('acknowledge the rotation finding on each secret with a reason of its own', () => {
+    // Act
+    const reasons = resources(dev.templates.stateful, 'AWS::SecretsManager::Secret').map(
+      ([, r]) =>
+        ((r.Metadata?.cdk_nag?.rules_to_suppress ?? []) as Json[]).find(
+          (rule) => rule.id === 'AwsSolutions-SMG4',
+        )?.reason,
+    );
+
+    // Assess
+    expect(reasons).toHaveLength(2);
+    for (const reason of reasons) expect(reason).toEqual(expect.any(String));
+    expect(new Set(reasons).size).toBe(2);
   });
 });
 

@@ -84,14 +84,38 @@ describe('functions', () => {
 
     // Assess
     expect(contract).toEqual({
-      api: [...base, 'FINGERPRINT_SECRET_ARN', ...jwt].sort(),
+      api: [...base, 'FINGERPRINT_SECRET_ARN', 'INVITATION_SECRET_ARN', ...jwt].sort(),
       'submit-number': [...base, 'FINGERPRINT_SECRET_ARN', 'KEY_ID', ...jwt].sort(),
       'own-number': [...base, 'KEY_ID', ...jwt].sort(),
       match: [...base, 'KEY_ID'].sort(),
-      notify: [...base, 'FINGERPRINT_SECRET_ARN', ...scheduling].sort(),
+      notify: [...base, 'INVITATION_SECRET_ARN', ...scheduling].sort(),
       'phase-timer': [...base, 'SCHEDULE_GROUP'].sort(),
       reconciler: [...base, ...scheduling].sort(),
     });
+  });
+
+  it('points each secret variable at its own secret', () => {
+    // Prepare
+    const vars = (name: string) => resource(t, functionId(t, name)).Properties.Environment.Variables;
+
+    // Act
+    const wiring = Object.fromEntries(
+      ['api', 'submit-number', 'notify'].map((name) => [
+        name,
+        {
+          fingerprint: vars(name).FINGERPRINT_SECRET_ARN && flatten(vars(name).FINGERPRINT_SECRET_ARN),
+          invitation: vars(name).INVITATION_SECRET_ARN && flatten(vars(name).INVITATION_SECRET_ARN),
+        },
+      ]),
+    );
+
+    // Assess
+    expect(wiring.api?.fingerprint).toMatch(/ExportsOutputRefFingerprintSecret/);
+    expect(wiring.api?.invitation).toMatch(/ExportsOutputRefInvitationSecret/);
+    expect(wiring['submit-number']?.fingerprint).toMatch(/ExportsOutputRefFingerprintSecret/);
+    expect(wiring['submit-number']?.invitation).toBeUndefined();
+    expect(wiring.notify?.fingerprint).toBeUndefined();
+    expect(wiring.notify?.invitation).toMatch(/ExportsOutputRefInvitationSecret/);
   });
 
   it('points the scheduling variables at the phase-timer, the Scheduler role and its DLQ', () => {

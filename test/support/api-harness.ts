@@ -139,10 +139,12 @@ export async function createApiHarness(options: { tableName?: string } = {}): Pr
 
   const keys = mkdtempSync(join(tmpdir(), 'backchannel-api-'));
   const fingerprintFile = join(keys, 'fingerprint.key');
+  const invitationFile = join(keys, 'invitation.key');
   process.env.TABLE_NAME = tableName;
   process.env.DYNAMODB_ENDPOINT = endpoint;
   process.env.LOCAL_SEALER_KEY_FILE = join(keys, 'sealer.key');
   process.env.FINGERPRINT_KEY_FILE = fingerprintFile;
+  process.env.INVITATION_KEY_FILE = invitationFile;
   process.env.LOG_LEVEL ??= 'SILENT';
 
   const handlers: Record<FunctionName, Handler> = {
@@ -150,7 +152,7 @@ export async function createApiHarness(options: { tableName?: string } = {}): Pr
     'submit-number': (await import('../../functions/submit-number/index')).handler as unknown as Handler,
     'own-number': (await import('../../functions/own-number/index')).handler as unknown as Handler,
   };
-  const tokens = new InvitationTokens(new FileFingerprintKey(fingerprintFile));
+  const tokens = new InvitationTokens(new FileFingerprintKey(invitationFile));
   const contract = new OpenApiContract();
   let checked = 0;
 

@@ -35,6 +35,7 @@ beforeAll(async () => {
     APP_URL: 'https://app.example.com',
     SES_CONFIGURATION_SET: 'backchannel-dev',
     FINGERPRINT_KEY_FILE: join(dir, 'fingerprint.key'),
+    INVITATION_KEY_FILE: join(dir, 'invitation.key'),
     LOCAL_SEALER_KEY_FILE: join(dir, 'sealer.key'),
     SCHEDULE_GROUP: 'backchannel-dev',
     SCHEDULER_ROLE_ARN: 'arn:aws:iam::123456789012:role/scheduler',
