@@ -172,7 +172,7 @@ describe('step 3 (adjustment): the bonus goes to the side whose number was alrea
 
   it('the respondent moves into overlap → the claimant gets +5%', async () => {
     const s = await inStepThree();
-    const raised = 8700000000000;
+    const raised = 8716259043827; // many significant figures: a rounded deal can never equal it
     expect((await p.submit(s.id, s.respondent, raised)).status).toBe(202);
     await p.settle();
     const { outcome, phase } = await p.view(s.id, s.respondent);
@@ -188,7 +188,7 @@ describe('step 3 (adjustment): the bonus goes to the side whose number was alrea
 
   it('the claimant moves into overlap → the respondent gets −5%', async () => {
     const s = await inStepThree();
-    const lowered = 7000000000000;
+    const lowered = 7018463925071; // many significant figures: a rounded deal can never equal it
     expect((await p.submit(s.id, s.claimant, lowered)).status).toBe(202);
     await p.settle();
     const { outcome } = await p.view(s.id, s.claimant);
