@@ -29,6 +29,7 @@ import { type SesLocal, startSesLocal } from './services/ses-local';
 import { StreamPoller } from './services/stream-poller';
 
 export const TABLE_NAME = 'backchannel-local';
+const RECONCILE_EVERY_MS = 60_000;
 
 export interface LocalRuntimeOptions {
   /** API port (default 3000). */
@@ -152,13 +153,14 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       setClockOffset(0);
     }
 
-    const [api, submitNumber, ownNumber, match, notify, phaseTimer, deps] = await Promise.all([
+    const [api, submitNumber, ownNumber, match, notify, phaseTimer, reconciler, deps] = await Promise.all([
       import('../functions/api/index'),
       import('../functions/submit-number/index'),
       import('../functions/own-number/index'),
       import('../functions/match/index'),
       import('../functions/notify/index'),
       import('../functions/phase-timer/index'),
+      import('../functions/reconciler/index'),
       import('../shared/runtime/dependencies'),
     ]);
     const apiHandlers: Record<ApiFunctionName, ApiHandler> = {
@@ -214,11 +216,30 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       }
     };
     const settle = () => exclusive(fireDue);
+    // The reconciler, as on AWS (every 5 minutes there; every minute of real time here, and once at
+    // start so a restart catches up): it re-drives what the stream gave up on, so no email is lost.
+    let lastReconcile = 0;
+    const reconcileIfDue = async () => {
+      if (Date.now() - lastReconcile < RECONCILE_EVERY_MS) return;
+      lastReconcile = Date.now();
+      await exclusive(async () => {
+        await reconciler
+          .handler(undefined, lambdaContext('reconciler', { timeoutMs: 60_000 }))
+          .catch((error: unknown) => {
+            console.error(`[reconciler] ${(error as Error).message}`);
+          });
+        await fireDue();
+      });
+    };
     let ticking = true;
     let wakeTick: (() => void) | undefined;
     const tick = async () => {
       while (ticking) {
         await settle().catch((error: unknown) => console.error(`[timers] ${(error as Error).name}`));
+        if (!ticking) break;
+        await reconcileIfDue().catch((error: unknown) =>
+          console.error(`[reconciler] ${(error as Error).name}`),
+        );
         if (!ticking) break;
         await new Promise<void>((r) => {
           wakeTick = r;
