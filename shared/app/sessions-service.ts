@@ -511,16 +511,16 @@ export class SessionsService {
   // Step 1: terms
   // ------------------------------------------------------------------------------------------
 
-  async proposeTerms(
+  /** A member's command that only moves the engine's session: decide, commit, answer the view. */
+  private transition(
     caller: Caller,
     id: string,
-    rawBody: string | undefined,
     guard: IdempotencyGuard | null,
+    decide: (record: SessionRecord, role: Role, now: number) => Result,
   ): Promise<HttpResult> {
     return this.mutate(caller, guard, async (now) => {
       const { record, role } = await this.loadAsMember(id, caller);
-      const { text } = parseBody(termsBody, rawBody);
-      const result = decided(proposeTerms(record.session, role, text, now));
+      const result = decided(decide(record, role, now));
       const next = { ...record, session: result.session };
       return {
         record,
@@ -530,23 +530,28 @@ export class SessionsService {
     });
   }
 
+  async proposeTerms(
+    caller: Caller,
+    id: string,
+    rawBody: string | undefined,
+    guard: IdempotencyGuard | null,
+  ): Promise<HttpResult> {
+    return this.transition(caller, id, guard, (record, role, now) => {
+      const { text } = parseBody(termsBody, rawBody);
+      return proposeTerms(record.session, role, text, now);
+    });
+  }
+
   async acceptTerms(
     caller: Caller,
     id: string,
     rawBody: string | undefined,
     guard: IdempotencyGuard | null,
   ): Promise<HttpResult> {
-    return this.mutate(caller, guard, async (now) => {
-      const { record, role } = await this.loadAsMember(id, caller);
+    return this.transition(caller, id, guard, (record, role, now) => {
       if (!isSide(role)) throw forbidden('Only a side’s members accept terms.');
       const { version } = parseBody(acceptTermsBody, rawBody);
-      const result = decided(acceptTerms(record.session, role, version, now));
-      const next = { ...record, session: result.session };
-      return {
-        record,
-        role,
-        decision: { change: { record: next, events: result.events }, response: this.view(next, role, now) },
-      };
+      return acceptTerms(record.session, role, version, now);
     });
   }
 
