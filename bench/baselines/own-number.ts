@@ -1,0 +1,7 @@
+/** Baseline for `own-number`: DynamoDB document client, KMS. */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { KMSClient } from '@aws-sdk/client-kms';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+
+const clients = [DynamoDBDocumentClient.from(new DynamoDBClient({})), new KMSClient({})];
+export const handler = async () => clients.length;
