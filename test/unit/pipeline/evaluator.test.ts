@@ -86,7 +86,7 @@ describe('Evaluator (match) with KMS', () => {
     const outcome = sessionPut.Item!.outcome as { amount: string; bonusSide: null; reachedIn: string };
     expect(BigInt(outcome.amount)).toBeGreaterThanOrEqual(LOW);
     expect(BigInt(outcome.amount)).toBeLessThanOrEqual(HIGH);
-    expect(outcome).toMatchObject({ bonusSide: null, reachedIn: 'initial_round', settledAt: NOW });
+    expect(outcome).toMatchObject({ bonusSide: null, reachedIn: 'initial_round', settledAt: T0 + 2000 }); // the deciding number's acceptance, not the evaluation
 
     // Audit and outbox records never hold a submitted number.
     const rest = JSON.stringify(items!.slice(1));
