@@ -91,17 +91,17 @@ function memoized<T>(
   };
 }
 
-export const kmsClient = memoized((config) => new KMSClient(config));
-export const sesClient = memoized((config) => new SESv2Client(config));
-export const schedulerClient = memoized((config) => new SchedulerClient(config));
-export const secretsManagerClient = memoized((config) => new SecretsManagerClient(config));
-export const dynamoDbClient = memoized((config) => new DynamoDBClient(config));
+export const kmsClient = /* @__PURE__ */ memoized((config) => new KMSClient(config));
+export const sesClient = /* @__PURE__ */ memoized((config) => new SESv2Client(config));
+export const schedulerClient = /* @__PURE__ */ memoized((config) => new SchedulerClient(config));
+export const secretsManagerClient = /* @__PURE__ */ memoized((config) => new SecretsManagerClient(config));
+export const dynamoDbClient = /* @__PURE__ */ memoized((config) => new DynamoDBClient(config));
 
 /**
  * A document client over the shared DynamoDB client; undefined attributes are left out. It shares
  * the base client's middleware stack, so an observer attached to that client sees its requests.
  */
-export const dynamoDbDocumentClient = memoized(
+export const dynamoDbDocumentClient = /* @__PURE__ */ memoized(
   (config) =>
     DynamoDBDocumentClient.from(dynamoDbClient({ region: config.region, endpoint: config.endpoint }), {
       marshallOptions: { removeUndefinedValues: true },

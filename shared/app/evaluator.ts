@@ -81,9 +81,10 @@ export class Evaluator {
       const next = nextEvaluation(session);
       if (!next) break;
       const { move, otherSeq } = next;
-      const moverAmount = await this.open(record, opened, move.side, move.seq);
+      // With no standing number on the other side there is nothing to compare: open nothing.
       const otherAmount =
         otherSeq === null ? null : await this.open(record, opened, otherSide(move.side), otherSeq);
+      const moverAmount = otherAmount === null ? null : await this.open(record, opened, move.side, move.seq);
       const result = evaluateNext(session, { seq: move.seq, moverAmount, otherAmount }, random, now);
       if (isRejection(result)) throw new Error(`engine refused seq ${move.seq}: ${result.rejected}`);
       session = result.session;

@@ -161,7 +161,12 @@ export function outboxFor(record: SessionRecord, events: DomainEvent[], now: num
             terms: dealTerms(record),
           },
           timers: [],
-          cancelTimers: ALL_TIMER_EVENTS.map((e) => timerName(session.id, e)),
+          // Only the timers that can still exist: step 2's, or step 3's (step 2's were cancelled
+          // or have fired when it closed).
+          cancelTimers: (event.outcome.reachedIn === 'initial_round'
+            ? (['initial_round_opens', 'initial_round_reminder', 'initial_round_deadline'] as const)
+            : (['adjustment_reminder', 'session_end'] as const)
+          ).map((e) => timerName(session.id, e)),
         });
         break;
       case 'NoDeal':

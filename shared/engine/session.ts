@@ -381,8 +381,11 @@ export function nextEvaluation(session: Session): NextEvaluation | null {
 export interface OpenedPair {
   /** The seq being evaluated: must be `evaluatedSeq + 1`. */
   seq: number;
-  /** The mover's amount, sealed under `seq`. */
-  moverAmount: bigint;
+  /**
+   * The mover's amount, sealed under `seq`. May be null when `otherAmount` is null: with nothing to
+   * compare it with, the adapter need not open it (one Decrypt fewer).
+   */
+  moverAmount: bigint | null;
   /** The other side's standing amount, sealed under `otherSeq`, or null. */
   otherAmount: bigint | null;
 }
@@ -396,6 +399,9 @@ export function evaluateNext(session: Session, pair: OpenedPair, random: RandomS
   if (!next) return reject('nothing_to_evaluate', 'Every accepted number is evaluated.');
   const { move } = next;
   if (pair.seq !== move.seq) return reject('invalid_input', `Expected seq ${move.seq}, got ${pair.seq}.`);
+  if (pair.otherAmount !== null && pair.moverAmount === null) {
+    return reject('invalid_input', 'Both amounts are needed to compare a pair.');
+  }
   const evaluated: Session = {
     ...session,
     evaluatedSeq: move.seq,
@@ -410,8 +416,9 @@ export function evaluateNext(session: Session, pair: OpenedPair, random: RandomS
   let outcome: Outcome | null = null;
   // In step 2 the other side has a number only for the write that completed the pair.
   if (pair.otherAmount !== null) {
-    const demand = move.side === 'claimant' ? pair.moverAmount : pair.otherAmount;
-    const offer = move.side === 'claimant' ? pair.otherAmount : pair.moverAmount;
+    const moverAmount = pair.moverAmount!;
+    const demand = move.side === 'claimant' ? moverAmount : pair.otherAmount;
+    const offer = move.side === 'claimant' ? pair.otherAmount : moverAmount;
     const match = evaluateMatch({
       demand,
       offer,

@@ -9,7 +9,8 @@
  * - 5xx responses are not stored (the lease is released so a retry runs again).
  *
  * Both the record's key and the body's fingerprint are HMACs with a secret key, never plain
- * hashes: a plain hash of `{"amount": …}` could be brute-forced from a table scan.
+ * hashes: a plain hash of `{"amount": …}` could be brute-forced from a table scan. The
+ * fingerprint also covers the record's scope, so no one else's request can reproduce it.
  */
 import { createHmac, randomUUID } from 'node:crypto';
 import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
@@ -69,8 +70,13 @@ export class Idempotency {
 
   /** Claims the key, or answers with the stored response (or 409/422). */
   async begin(request: IdempotencyRequest): Promise<IdempotencyStart> {
-    const pk = `IDEMPOTENCY#${await this.hmac('key', [request.user, request.method, request.path, request.key].join('\n'))}`;
-    const fingerprint = await this.hmac('body', canonicalBody(request.rawBody));
+    const scope = [request.user, request.method, request.path, request.key].join('\n');
+    const pk = `IDEMPOTENCY#${await this.hmac('key', scope)}`;
+    // The body's fingerprint is bound to the record's scope. A bare HMAC of the body would be an
+    // oracle: anyone can have the service fingerprint a guessed `{"amount": …}` (any request with
+    // a key of their own, even a 404, stores one), and whoever reads the table could then match
+    // it against another user's record of `PUT /number`.
+    const fingerprint = await this.hmac('body', `${scope}\n${canonicalBody(request.rawBody)}`);
     for (let attempt = 0; attempt < 3; attempt++) {
       const { Item } = await this.db.send(
         new GetCommand({ TableName: this.tableName, Key: { pk, sk: 'IDEMPOTENCY' }, ConsistentRead: true }),

@@ -2,7 +2,7 @@
  * Request bodies of SPEC §3, validated with zod. Unknown fields are rejected. Error messages name
  * the field and the rule, never the value that was sent (it may be a secret number).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { isCurrency, LIMITS, MAX_AMOUNT } from '../engine';
 import { invalidInput } from './errors';
 

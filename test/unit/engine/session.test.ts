@@ -1020,6 +1020,43 @@ describe('session engine', () => {
       });
     });
 
+    it('evaluates a lone number without its amount (nothing to compare, nothing to open)', () => {
+      // Prepare
+      const negotiation = new Negotiation(settledSession());
+      negotiation.submit('respondent', 400_000n, T0 + HOUR);
+
+      // Act
+      const result = evaluateNext(
+        negotiation.session,
+        { seq: 1, moverAmount: null, otherAmount: null },
+        noDraw,
+        T0,
+      );
+
+      // Assess
+      expect(isRejection(result)).toBe(false);
+      expect((result as Transition).events).toEqual([{ type: 'MoveEvaluated', seq: 1, result: 'no_pair' }]);
+    });
+
+    it('rejects a pair whose mover amount is missing', () => {
+      // Prepare
+      const negotiation = new Negotiation(settledSession());
+      negotiation.submit('respondent', 400_000n, T0 + HOUR);
+      negotiation.evaluate(T0 + HOUR);
+      negotiation.submit('claimant', 300_000n, T0 + HOUR);
+
+      // Act
+      const result = evaluateNext(
+        negotiation.session,
+        { seq: 2, moverAmount: null, otherAmount: 400_000n },
+        noDraw,
+        T0,
+      );
+
+      // Assess
+      expect(rejectionOf(result)).toBe('invalid_input');
+    });
+
     it('evaluates a lone number as no_pair and records it as standing', () => {
       // Prepare
       const negotiation = new Negotiation(settledSession(), noDraw);

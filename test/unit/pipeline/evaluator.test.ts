@@ -133,7 +133,11 @@ describe('Evaluator (match) with KMS', () => {
   });
 
   it('a missing sealed number fails loudly without naming an amount', async () => {
-    const record = sessionWith(ID, [{ side: 'claimant', at: T0 + 1000 }]);
+    // A lone number is never opened (nothing to compare); the pair's first open finds nothing.
+    const record = sessionWith(ID, [
+      { side: 'claimant', at: T0 + 1000 },
+      { side: 'respondent', at: T0 + 2000 },
+    ]);
     ddb.on(GetCommand).resolves({ Item: toItem({ ...record, sealed: {} }, { matchDue: true }) });
     await expect(evaluator().evaluate(ID)).rejects.toThrow(/seq 1/);
     expect(ddb).not.toReceiveCommand(TransactWriteCommand);
