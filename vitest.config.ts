@@ -1,8 +1,9 @@
 import { defineConfig } from 'vitest/config';
 
-// Four projects: `unit` (pure, mocked AWS), `integration` (DynamoDB Local and the local SES
+// Five projects: `unit` (pure, mocked AWS), `integration` (DynamoDB Local and the local SES
 // endpoint started by globalSetup), `infra` (CDK template assertions), `e2e` (the local runtime
-// over HTTP). `npm test` runs them all.
+// over HTTP), `security` (confidentiality, authorization, bad input, races, faults). `npm test`
+// runs them all, one after another.
 export default defineConfig({
   test: {
     coverage: {
