@@ -247,13 +247,13 @@ export function outboxItem(record: OutboxRecord): Record<string, unknown> {
  * Runs read → decide → conditional write until it commits without a conflict. Conflicts are
  * retried internally (SPEC §2.4: nothing a caller sees depends on the other side's writes).
  */
-export async function retryOnConflict<T>(attempt: () => Promise<T>, maxAttempts = 25): Promise<T> {
+export async function retryOnConflict<T>(attempt: () => Promise<T>, maxAttempts = 50): Promise<T> {
   for (let i = 1; ; i++) {
     try {
       return await attempt();
     } catch (error) {
       if (!(error instanceof ConflictError) || i >= maxAttempts) throw error;
-      await new Promise((r) => setTimeout(r, Math.random() * Math.min(5 * 2 ** i, 100)));
+      await new Promise((r) => setTimeout(r, Math.random() * Math.min(5 * 2 ** i, 200)));
     }
   }
 }
