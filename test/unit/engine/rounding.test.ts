@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -18,10 +18,21 @@ interface BonusVector {
   amount: string;
 }
 
-// CI runs with shared/ beside the repository: ../shared/vectors from the repository root.
-const vectors = JSON.parse(
-  readFileSync(resolve(process.cwd(), '../shared/vectors/neutral-rounding.json'), 'utf8'),
-) as { rounding: RoundingVector[]; bonus: BonusVector[] };
+// The product's vectors live in shared/vectors beside the repository (as in CI). A copy is kept in
+// test/fixtures so a clone without shared/ still runs them; when both exist they must be equal.
+const SHARED_VECTORS = resolve(process.cwd(), '../shared/vectors/neutral-rounding.json');
+const FIXTURE_VECTORS = resolve(process.cwd(), 'test/fixtures/neutral-rounding.json');
+const vectorsText = readFileSync(existsSync(SHARED_VECTORS) ? SHARED_VECTORS : FIXTURE_VECTORS, 'utf8');
+const vectors = JSON.parse(vectorsText) as { rounding: RoundingVector[]; bonus: BonusVector[] };
+
+describe('the vendored copy of the vectors', () => {
+  it('equals shared/vectors/neutral-rounding.json whenever that file is beside the repository', () => {
+    // Prepare / Act
+    const copy = JSON.parse(readFileSync(FIXTURE_VECTORS, 'utf8')) as unknown;
+    // Assess
+    expect(copy).toEqual(JSON.parse(vectorsText));
+  });
+});
 
 /** Significant figures of a positive integer: its digits without the trailing zeros. */
 const significantFigures = (n: bigint): number => n.toString().replace(/0+$/, '').length;
