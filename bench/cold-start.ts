@@ -11,20 +11,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type Metafile } from 'esbuild';
+import { FUNCTION_NAMES, type FunctionName } from '../lib/naming';
 import { type Summary, summarize } from './lib/stats';
 
 export const REPO_ROOT = fileURLToPath(new URL('../', import.meta.url));
 
-export const FUNCTIONS = [
-  'api',
-  'submit-number',
-  'own-number',
-  'match',
-  'notify',
-  'phase-timer',
-  'reconciler',
-] as const;
-export type FunctionName = (typeof FUNCTIONS)[number];
+// The functions the CDK app deploys: one list (lib/naming.ts).
+export const FUNCTIONS = FUNCTION_NAMES;
+export type { FunctionName };
 
 /** The SDK clients each function uses on AWS (what its baseline imports). */
 export const CLIENTS_USED: Record<FunctionName, string[]> = {
