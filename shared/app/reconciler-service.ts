@@ -93,6 +93,9 @@ const isConditionFailure = (error: unknown) =>
  * The timers the session's phase still needs at `now`, at times still in the future (what is
  * already due is the reconciler's to do directly). Mirrors the timers outboxFor creates.
  */
+/** How far ahead each run re-creates missing timers: several runs (every 5 minutes) before they fire. */
+export const TIMER_HORIZON_MS = 30 * MINUTE;
+
 export function timersNeeded(session: Session, now: number): TimerRequest[] {
   const phase: Phase = effectivePhase(session, now);
   const timer = (event: TimerEvent, at: number): TimerRequest => ({
@@ -223,7 +226,10 @@ export class ReconcilerService {
       }
     }
 
-    for (const timer of timersNeeded(session, now)) {
+    // Only timers due soon: a lost timer is re-created before it matters, without a CreateSchedule
+    // for every timer of every open session on every run (and a lost timer whose time passed is
+    // covered anyway: the run above finalizes overdue phase changes and reminders).
+    for (const timer of timersNeeded(session, now).filter((t) => t.at <= now + TIMER_HORIZON_MS)) {
       await this.deps.timer.ensure(timer);
       report.timersEnsured++;
     }

@@ -102,18 +102,19 @@ describe('reconciler', () => {
     await p.settle();
     for (const t of await timersOf(s.id)) await p.timers.complete(t.name); // every timer lost
 
-    // Still in step 2, before the reminder: the reconciler re-creates what step 2 needs.
+    // Far from any timer's time the reconciler leaves them be (they are re-created when due soon).
     await p.reconcile();
-    expect((await timersOf(s.id)).map((t) => [t.event, t.at]).sort()).toEqual(
-      [
-        ['initial_round_deadline', deadline],
-        ['initial_round_reminder', deadline - 12 * 3600_000],
-      ].sort(),
-    );
+    expect(await timersOf(s.id)).toEqual([]);
+    // 20 minutes before the reminder, within the horizon: the reminder's timer is back, not yet the deadline's.
+    p.shiftClock(36 * 3600 - 20 * 60);
+    await p.reconcile();
+    expect((await timersOf(s.id)).map((t) => [t.event, t.at])).toEqual([
+      ['initial_round_reminder', deadline - 12 * 3600_000],
+    ]);
     for (const t of await timersOf(s.id)) await p.timers.complete(t.name);
 
     // The reminder's time passed without its timer: the reconciler sends it, once.
-    p.shiftClock(37 * 3600);
+    p.shiftClock(3600 + 20 * 60);
     await p.reconcile();
     await p.settle();
     await p.reconcile();
@@ -133,16 +134,16 @@ describe('reconciler', () => {
     expect((await timersOf(s.id)).map((t) => t.event).sort()).toEqual(['adjustment_reminder', 'session_end']);
     for (const t of await timersOf(s.id)) await p.timers.complete(t.name);
     await p.reconcile();
-    expect((await timersOf(s.id)).map((t) => [t.event, t.at]).sort()).toEqual(
-      [
-        ['adjustment_reminder', deadline + 2 * 86_400_000],
-        ['session_end', deadline + 5 * 86_400_000],
-      ].sort(),
-    );
+    expect(await timersOf(s.id)).toEqual([]);
+    p.shiftClock(2 * 86_400 - 3600 - 20 * 60); // 20 minutes before the step-3 reminder
+    await p.reconcile();
+    expect((await timersOf(s.id)).map((t) => [t.event, t.at])).toEqual([
+      ['adjustment_reminder', deadline + 2 * 86_400_000],
+    ]);
 
     // The end passed without timers: the reconciler ends it with no deal.
     for (const t of await timersOf(s.id)) await p.timers.complete(t.name);
-    p.shiftClock(5 * 86_400);
+    p.shiftClock(3 * 86_400 + 3600);
     await p.reconcile();
     await p.settle();
     expect((await p.view(s.id, s.claimant)).phase).toBe('no_deal');
