@@ -30,6 +30,9 @@ export interface Caller {
   sub: string;
 }
 
+/** The Lambda context, carrying the verified caller from `verifiedCaller` to the route. */
+export type CallerContext = Context & { caller?: Caller };
+
 export interface RouteRequest {
   caller: Caller;
   params: Record<string, string>;
@@ -88,14 +91,13 @@ export const authorizerClaims = (event: ApiEvent): Record<string, unknown> =>
  */
 export const verifiedCaller = (
   opts: { verifier?: TokenVerifier } = {},
-): MiddlewareObj<ApiEvent, ApiResult> => ({
+): MiddlewareObj<ApiEvent, ApiResult, Error, CallerContext> => ({
   before: async (request) => {
     const claims = opts.verifier
       ? await opts.verifier(request.event.headers?.authorization)
       : authorizerClaims(request.event);
-    (request.internal as Record<string, unknown>).caller = callerFromClaims(
-      claims as Record<string, unknown>,
-    );
+    // Handed to the route through the context.
+    request.context.caller = callerFromClaims(claims as Record<string, unknown>);
   },
 });
 
@@ -155,17 +157,10 @@ export interface ApiHandlerOptions {
   verifier?: TokenVerifier;
 }
 
-/** Hands the verified caller to the route through the context. */
-const callerInContext = (): MiddlewareObj<ApiEvent, ApiResult, Error, Context & { caller?: Caller }> => ({
-  before: (request) => {
-    request.context.caller = (request.internal as Record<string, unknown>).caller as Caller;
-  },
-});
-
 /** Builds the Lambda handler for a route table. */
 export function apiHandler(options: ApiHandlerOptions) {
   const { routes, logger, clock, idempotency } = options;
-  const run = async (event: ApiEvent, context: Context & { caller?: Caller }): Promise<ApiResult> => {
+  const run = async (event: ApiEvent, context: CallerContext): Promise<ApiResult> => {
     const route = routes[event.routeKey];
     if (!route) throw unknownRoute(event);
     const caller = context.caller ?? callerFromClaims(authorizerClaims(event));
@@ -208,9 +203,8 @@ export function apiHandler(options: ApiHandlerOptions) {
       throw error;
     }
   };
-  return middy<ApiEvent, ApiResult, Error, Context & { caller?: Caller }>(run)
+  return middy<ApiEvent, ApiResult, Error, CallerContext>(run)
     .use(bodyLimit())
     .use(verifiedCaller({ verifier: options.verifier ?? tokenVerifierFromEnv() }))
-    .use(callerInContext())
     .use(jsonErrors({ logger }));
 }
