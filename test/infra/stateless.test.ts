@@ -1,5 +1,6 @@
 import type { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { FUNCTION_NAMES } from '../../lib/naming';
 import { STREAM_FILTERS } from '../../shared/table/definition';
 import {
   flatten,
@@ -13,15 +14,8 @@ import {
   synth,
 } from './support/synth';
 
-const FUNCTIONS = [
-  'api',
-  'submit-number',
-  'own-number',
-  'match',
-  'notify',
-  'phase-timer',
-  'reconciler',
-] as const;
+// The functions the app deploys: the one list in lib/naming.ts.
+const FUNCTIONS = FUNCTION_NAMES;
 
 let dev: Synthesized;
 let t: Template;
