@@ -17,8 +17,8 @@ export interface TextRule {
 }
 
 /** C0 and C1 control characters and DEL. */
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/u;
-const CONTROL_EXCEPT_NEWLINE_TAB = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/u;
+const CONTROL = /\p{Cc}/u;
+const CONTROL_EXCEPT_NEWLINE_TAB = /(?![\n\t])\p{Cc}/u;
 /** Embeddings and overrides (U+202A–U+202E) and isolates (U+2066–U+2069). */
 const BIDI_CONTROL = /[\u202a-\u202e\u2066-\u2069]/u;
 /** A lone surrogate (not valid Unicode) or U+FFFD (what an invalid UTF-8 byte decodes to). */
