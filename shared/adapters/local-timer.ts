@@ -1,5 +1,5 @@
 /**
- * The local stand-in for EventBridge Scheduler (SPEC §6): one-time timers kept as items of the
+ * The local stand-in for EventBridge Scheduler (the local runtime, DEVELOPERS.md): one-time timers kept as items of the
  * application table, fired by the local runtime on the business clock (it invokes the phase-timer
  * handler with the same `TimerInput` Scheduler would send, then calls `complete`).
  *

@@ -1,5 +1,5 @@
 /**
- * One-time EventBridge Scheduler schedules that invoke phase-timer (SPEC §5): `at(...)` in UTC,
+ * One-time EventBridge Scheduler schedules that invoke phase-timer (docs/deploy.md): `at(...)` in UTC,
  * deterministic names, flexible window off, a retry policy, a dead-letter queue, deleted after
  * completion. Creating a schedule that already exists is a success (idempotent `ensure`);
  * deleting one that is gone is a success too.

@@ -8,7 +8,7 @@ export type Role = Side | 'mediator';
 export const ROLES: readonly Role[] = ['claimant', 'respondent', 'mediator'];
 export const isSide = (role: Role): role is Side => role !== 'mediator';
 
-/** The effective phase of a session (SPEC §2.1). */
+/** The effective phase of a session (docs/rules.md, "Phases"). */
 export type Phase =
   | 'setup'
   | 'scheduled'

@@ -1,5 +1,5 @@
 /**
- * The HTTP routes of SPEC §3 and the function serving each. The CDK stack and the local runtime
+ * The HTTP routes of openapi.yaml and the function serving each. The CDK stack and the local runtime
  * both build their routes from this list, so they cannot drift apart.
  */
 export type ApiFunctionName = 'api' | 'submit-number' | 'own-number';

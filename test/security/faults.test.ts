@@ -1,5 +1,5 @@
 /**
- * Faults: a deal must survive every one (SPEC §4, §5).
+ * Faults: a deal must survive every one (docs/rules.md, "Emails"; docs/deploy.md).
  *
  * - The local SES is down while a deal is made: every email arrives, once, after it is back —
  *   through the stream poller's own retries for a short outage, through the reconciler for an

@@ -1,5 +1,5 @@
 /**
- * At-least-once delivery (SPEC §2.2, §5): duplicate, stale and reordered stream records, racing
+ * At-least-once delivery (docs/rules.md, "Order decides"; docs/deploy.md): duplicate, stale and reordered stream records, racing
  * moves, a move racing a withdrawal and a move racing the end. Order decides, not the order in
  * which functions happen to run: never two deals, never a different one, never a lost one.
  */

@@ -1,5 +1,5 @@
 /**
- * Nothing is lost (SPEC §5): stream records dropped on purpose (trimmed, retries exhausted),
+ * Nothing is lost (docs/deploy.md): stream records dropped on purpose (trimmed, retries exhausted),
  * timers lost, and the reconciler repairs it all: evaluation, outbox emails, overdue phase
  * changes, overdue reminders and missing timers, each exactly once.
  */

@@ -1,5 +1,5 @@
 /**
- * The SES endpoint down for a while (SPEC §4: never lost; a duplicate only if the sender dies
+ * The SES endpoint down for a while (docs/rules.md, "Emails": never lost; a duplicate only if the sender dies
  * between sending and recording the send). notify fails, the stream retries, gives up (the
  * on-failure list); once SES is back, the reconciler re-drives the unsent outbox records and every
  * email arrives exactly once.
