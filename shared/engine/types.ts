@@ -17,7 +17,6 @@ export type Phase =
   | 'settled'
   | 'no_deal'
   | 'withdrawn';
-export const ENDED_PHASES: readonly Phase[] = ['settled', 'no_deal', 'withdrawn'];
 
 /** The step in which a number was accepted: step 2 (`initial_round`) or step 3 (`adjustment`). */
 export type Step = 'initial_round' | 'adjustment';

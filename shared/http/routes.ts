@@ -25,5 +25,3 @@ export const API_ROUTES: readonly ApiRoute[] = [
   { method: 'PUT', path: '/sessions/{id}/number', fn: 'submit-number' },
   { method: 'GET', path: '/sessions/{id}/number', fn: 'own-number' },
 ];
-
-export const routeKey = (route: ApiRoute) => `${route.method} ${route.path}`;

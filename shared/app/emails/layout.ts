@@ -83,5 +83,3 @@ ${blocks.map((block) => html`${blockHtml(block)}\n`)}<hr style="border:none;bord
 `;
   return body.value;
 }
-
-export { escapeHtml };
