@@ -3,7 +3,7 @@
  * same blocks: the two parts always say the same thing, and every piece of text goes through the
  * HTML escaper (user text can never become markup).
  */
-import { escapeHtml, html, paragraphText, type SafeHtml } from './html';
+import { html, paragraphText, type SafeHtml } from './html';
 
 export type Block =
   | { kind: 'p'; text: string }
