@@ -118,7 +118,7 @@ export function apiHandler(options: ApiHandlerOptions) {
       receipt: <T>(present: (result: T) => HttpResult) => {
         if (!claim) return undefined;
         receiptAsked = true;
-        return claim.then((started) => {
+        const receipt = claim.then((started) => {
           if ('replay' in started) throw new Replay(started.replay);
           const { guard } = started;
           return {
@@ -126,6 +126,9 @@ export function apiHandler(options: ApiHandlerOptions) {
             alone: (result: T) => guard.completeAlone(present(result)),
           };
         });
+        // A route that fails before it needs the receipt never awaits it: never an unhandled rejection.
+        receipt.catch(() => undefined);
+        return receipt;
       },
     };
     let result: HttpResult;
