@@ -403,7 +403,7 @@ function handWritten(): Case[] {
     terms('a carriage return', JSON.stringify({ text: 'Clause 1\r\nClause 2' })),
     terms('a bidirectional override', JSON.stringify({ text: 'Pay \u202e0001 USD' })),
     terms('only invisible characters', JSON.stringify({ text: '\n\t \u200b' })),
-    terms('20,001 code points', JSON.stringify({ text: '😀'.repeat(20_001) })),
+    terms('20,001 characters', JSON.stringify({ text: 'é'.repeat(20_001) })),
     terms('an array', '{"text":["a"]}'),
     terms('an unknown field', '{"text":"ok","version":3}'),
     acceptTerms('version -1', '{"version":-1}'),
