@@ -11,7 +11,6 @@ export function useCurrencies() {
     queryKey: queryKeys.currencies,
     queryFn: async (): Promise<CurrencyInfo[]> => unwrap(await api.GET('/currencies')).currencies,
     staleTime: Number.POSITIVE_INFINITY,
-    retry: 1,
   });
 }
 

@@ -61,9 +61,12 @@ export function TermsPanel({ view, side }: { view: SessionView; side: Side | nul
             </div>
           )}
           <p className="hint">
-            {side
-              ? `“Accept terms” accepts version ${terms.version || '—'} for your side; “Skip terms” chooses no terms, numbers first. The numbers open once both sides choose the same.`
-              : 'As mediator you may propose a text; only the sides accept.'}
+            {!side
+              ? 'As mediator you may propose a text; only the sides accept.'
+              : terms.version === 0
+                ? 'No text to accept yet: propose one, or skip terms to go straight to the numbers.'
+                : `“Accept terms” accepts version ${terms.version} for your side; “Skip terms” chooses no terms, numbers first.`}{' '}
+            The numbers open once both sides choose the same.
           </p>
           <ErrorMessage error={accept.error} prefix="Your choice was not recorded." />
           <form onSubmit={onPropose}>

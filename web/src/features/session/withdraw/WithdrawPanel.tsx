@@ -30,7 +30,7 @@ export function WithdrawPanel({ view }: { view: SessionView }) {
   if (view.myRole === 'mediator' || isEnded(view.phase)) return null;
   return (
     <section aria-labelledby="withdraw-heading">
-      <h2 id="withdraw-heading">End without a deal</h2>
+      <h2 id="withdraw-heading">Leave the negotiation</h2>
       <button type="button" className="danger" onClick={() => setAsking(true)}>
         Withdraw
       </button>
