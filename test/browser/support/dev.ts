@@ -21,3 +21,24 @@ export async function invitationPath(apiUrl: string, to: string): Promise<string
   const url = new URL(link);
   return `${url.pathname}${url.search}`;
 }
+
+/** A token for `email` from the local runtime (for preparing data over HTTP). */
+export async function devToken(apiUrl: string, email: string): Promise<string> {
+  const response = await fetch(`${apiUrl}/dev/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email }),
+  });
+  return ((await response.json()) as { token: string }).token;
+}
+
+/** Creates a session over HTTP as `email` (claimant), inviting `respondent`; returns its id. */
+export async function createSession(apiUrl: string, email: string, title: string, respondent: string) {
+  const response = await fetch(`${apiUrl}/sessions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${await devToken(apiUrl, email)}` },
+    body: JSON.stringify({ title, currency: 'USD', myRole: 'claimant', invite: { respondent } }),
+  });
+  if (response.status !== 201) throw new Error(`POST /sessions answered ${response.status}`);
+  return ((await response.json()) as { id: string }).id;
+}
