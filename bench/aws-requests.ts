@@ -5,6 +5,7 @@
  * (match, notify). Then one reconciler run over sessions left waiting in step 2, to price what an
  * open negotiation costs while it waits.
  */
+import { lambdaContext } from '../local/services/lambda-context';
 import { OFFER, type Person } from './lib/api';
 import type { UsageLine } from './lib/aws-usage';
 import type { DynamoDbUsage } from './lib/dynamodb-usage';
@@ -134,7 +135,10 @@ export async function awsRequests(
     await bench.runtime.settle();
     bench.usage.reset();
     const started = performance.now();
-    report = (await handler()) as unknown as Record<string, unknown>;
+    report = (await handler(undefined, lambdaContext('reconciler', { timeoutMs: 60_000 }))) as unknown as Record<
+      string,
+      unknown
+    >;
     wallMs = performance.now() - started;
     if (bench.usage.reconcilerRuns <= 1 || attempt === 3) break;
   }

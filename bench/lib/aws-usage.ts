@@ -1,6 +1,6 @@
 /**
  * Every AWS request the handlers make, as AWS would see it, while the local runtime runs in this
- * process: the RequestCounter (shared/adapters/request-counter.ts) on every client made by
+ * process: the RequestCounter (bench/lib/request-counter.ts) on every client made by
  * shared/adapters/aws-clients.ts, plus the local stand-ins mapped to the AWS calls they replace:
  *
  * - the local sealer's seal/open → `KMS Encrypt` / `KMS Decrypt` (the prototype is wrapped);
@@ -20,7 +20,7 @@ import {
   type OperationCount,
   RequestCounter,
   type RequestRecord,
-} from '../../shared/adapters/request-counter';
+} from './request-counter';
 import { TABLE } from '../../shared/table/definition';
 import { DynamoDbUsageModel } from './dynamodb-usage';
 

@@ -15,9 +15,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type LocalRuntime, startLocalRuntime } from '../../local/runtime';
 import { freePort } from '../../local/services/process';
-import { countRequests } from '../../shared/adapters/aws-clients';
 import { API_ROUTES } from '../../shared/http/routes';
 import { BenchClient, benchAddresses, DEMAND, type Person } from './api';
+import { countRequests } from './request-counter';
 import { AwsUsage, requestScope } from './aws-usage';
 
 const DEV_ROUTES = ['POST /dev/token', 'POST /dev/clock', 'GET /dev/emails'];
@@ -93,7 +93,6 @@ export interface PreparedSession {
 export async function startBenchRuntime(): Promise<BenchRuntime> {
   instrumentHttpServer();
   const usage = new AwsUsage();
-  const stopCounting = countRequests(usage.counter);
   const unwrapSealer = usage.wrapLocalSealer();
   const dataDir = mkdtempSync(join(tmpdir(), 'backchannel-bench-'));
   const port = await freePort();
@@ -101,11 +100,12 @@ export async function startBenchRuntime(): Promise<BenchRuntime> {
   try {
     runtime = await startLocalRuntime({ port, dataDir });
   } catch (error) {
-    stopCounting();
     unwrapSealer();
     rmSync(dataDir, { recursive: true, force: true });
     throw error;
   }
+  // The handlers' SDK clients exist now (made when their modules loaded): count their requests.
+  const stopCounting = countRequests(usage.counter);
   const client = new BenchClient(runtime.url);
 
   const prepareSession = async ({ claimantNumber = false, tag = 'prep' } = {}): Promise<PreparedSession> => {

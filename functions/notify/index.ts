@@ -1,5 +1,5 @@
 /**
- * notify: the DynamoDB stream consumer for outbox records (SPEC §4, §5).
+ * notify: the DynamoDB stream consumer for outbox records (docs/rules.md, "Emails").
  *
  * The event source mapping's filter (STREAM_FILTERS.notify) delivers outbox items while their
  * status is `pending`. Each record is dispatched on its own (timers, email, conditional mark as
@@ -12,23 +12,21 @@
  * SCHEDULER_ROLE_ARN, PHASE_TIMER_ARN, SCHEDULER_DLQ_ARN (AWS) or TIMER_MODE=local; local only:
  * DYNAMODB_ENDPOINT, SES_ENDPOINT.
  */
-import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
-import type { Context, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { requiredEnv } from '../../shared/adapters/env';
-import { errorName } from '../../shared/adapters/errors';
+import type { DynamoDBRecord } from 'aws-lambda';
+import { errorFacts, errorName } from '../../shared/adapters/errors';
 import type { InvitationTokens } from '../../shared/app/invitation-token';
 import { OutboxDispatcher, outboxKeyOf } from '../../shared/app/outbox-dispatcher';
 import { businessClock } from '../../shared/runtime/clock';
-import { appUrl, documentClient, invitationTokens, mailer, timer } from '../../shared/runtime/dependencies';
+import { appUrl, invitationTokens, mailer, outboxStore, timer } from '../../shared/runtime/dependencies';
 import { createLogger } from '../../shared/runtime/logger';
+import { streamHandler } from '../../shared/runtime/stream-handler';
 
 const logger = createLogger('notify');
 // The token key is loaded on the first invitation only: a deployment without access to it fails
 // invitation emails (loudly, retried), never every other email.
 let tokens: InvitationTokens | undefined;
 const dispatcher = new OutboxDispatcher({
-  db: documentClient(),
-  tableName: requiredEnv('TABLE_NAME'),
+  outbox: outboxStore(),
   mailer: mailer(),
   timer: timer(),
   tokens: {
@@ -41,7 +39,7 @@ const dispatcher = new OutboxDispatcher({
   clock: businessClock,
 });
 
-async function recordHandler(record: DynamoDBRecord): Promise<void> {
+async function dispatchRecord(record: DynamoDBRecord): Promise<void> {
   const keys = record.dynamodb?.Keys;
   const key = outboxKeyOf({ pk: keys?.pk?.S, sk: keys?.sk?.S });
   if (!key) {
@@ -52,17 +50,9 @@ async function recordHandler(record: DynamoDBRecord): Promise<void> {
     const result = await dispatcher.dispatch(key);
     logger.info('outbox record dispatched', { sessionId: key.sessionId, outboxId: key.id, result });
   } catch (error) {
-    logger.error('outbox dispatch failed', {
-      sessionId: key.sessionId,
-      outboxId: key.id,
-      error: errorName(error),
-    });
+    logger.error('outbox dispatch failed', { sessionId: key.sessionId, outboxId: key.id, ...errorFacts(error) });
     throw new Error(`dispatch of ${key.id} (${key.sessionId}) failed: ${errorName(error)}`);
   }
 }
 
-export const handler = async (event: DynamoDBStreamEvent, context: Context) =>
-  processPartialResponse(event, recordHandler, new BatchProcessor(EventType.DynamoDBStreams), {
-    context,
-    processInParallel: false,
-  });
+export const handler = streamHandler(logger, dispatchRecord);

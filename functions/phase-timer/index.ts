@@ -8,10 +8,12 @@
  * Environment: TABLE_NAME; DYNAMODB_ENDPOINT (local only). It never touches a number (no KMS)
  * and never sends mail (a reminder is an outbox record that notify sends).
  */
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { errorName } from '../../shared/adapters/errors';
+import { errorFacts, errorName } from '../../shared/adapters/errors';
 import type { TimerInput } from '../../shared/adapters/scheduler-timer';
-import { ALL_TIMER_EVENTS } from '../../shared/app/outbox';
+import { ALL_TIMER_EVENTS } from '../../shared/app/timers';
 import { type PhaseTimerResult, PhaseTimerService } from '../../shared/app/phase-timer-service';
 import { businessClock } from '../../shared/runtime/clock';
 import { sessionStore } from '../../shared/runtime/dependencies';
@@ -30,7 +32,7 @@ function isTimerInput(event: unknown): event is TimerInput {
   );
 }
 
-export const handler = async (event: TimerInput, _context?: Context): Promise<PhaseTimerResult> => {
+async function handleTimer(event: TimerInput, _context?: Context): Promise<PhaseTimerResult> {
   if (!isTimerInput(event)) {
     // Not retryable: a malformed event will never become valid.
     logger.error('invalid timer event');
@@ -41,7 +43,9 @@ export const handler = async (event: TimerInput, _context?: Context): Promise<Ph
     logger.info('timer handled', { sessionId: event.sessionId, event: event.event, ...result });
     return result;
   } catch (error) {
-    logger.error('timer failed', { sessionId: event.sessionId, event: event.event, error: errorName(error) });
+    logger.error('timer failed', { sessionId: event.sessionId, event: event.event, ...errorFacts(error) });
     throw new Error(`timer ${event.event} of ${event.sessionId} failed: ${errorName(error)}`);
   }
-};
+}
+
+export const handler = middy(handleTimer).use(injectLambdaContext(logger));

@@ -12,7 +12,6 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { optionalEnv } from './env';
-import type { CountableClient } from './request-counter';
 
 export interface AwsClientOptions {
   /** e.g. `http://127.0.0.1:8000` for DynamoDB Local. */
@@ -44,36 +43,7 @@ export function clientConfig(options: AwsClientOptions = {}): ClientConfig {
   };
 }
 
-/**
- * Watches every request of the clients made here (the benchmark's RequestCounter). Off by
- * default: with no observer it costs one array push per client created, nothing per request.
- */
-export interface ClientObserver {
-  attach(client: CountableClient): unknown;
-  detach(client: CountableClient): unknown;
-}
-
-const observers = new Set<ClientObserver>();
-/** Clients made so far that have a stack of their own (document clients share their base client's). */
-const observable: CountableClient[] = [];
-
-/**
- * Attaches `observer` (e.g. a RequestCounter) to every client this module has made and will make,
- * until the returned function is called. Never called by the product itself.
- */
-export function countRequests(observer: ClientObserver): () => void {
-  observers.add(observer);
-  for (const client of observable) observer.attach(client);
-  return () => {
-    observers.delete(observer);
-    for (const client of observable) observer.detach(client);
-  };
-}
-
-function memoized<T>(
-  create: (config: ClientConfig) => T,
-  { ownStack = true }: { ownStack?: boolean } = {},
-): (options?: AwsClientOptions) => T {
+function memoized<T>(create: (config: ClientConfig) => T): (options?: AwsClientOptions) => T {
   const clients = new Map<string, T>();
   return (options = {}) => {
     const config = clientConfig(options);
@@ -82,10 +52,6 @@ function memoized<T>(
     if (client === undefined) {
       client = create(config);
       clients.set(key, client);
-      if (ownStack) {
-        observable.push(client as CountableClient);
-        for (const observer of observers) observer.attach(client as CountableClient);
-      }
     }
     return client;
   };
@@ -99,12 +65,11 @@ export const dynamoDbClient = /* @__PURE__ */ memoized((config) => new DynamoDBC
 
 /**
  * A document client over the shared DynamoDB client; undefined attributes are left out. It shares
- * the base client's middleware stack, so an observer attached to that client sees its requests.
+ * the base client's middleware stack (a middleware added to that client sees its requests).
  */
 export const dynamoDbDocumentClient = /* @__PURE__ */ memoized(
   (config) =>
     DynamoDBDocumentClient.from(dynamoDbClient({ region: config.region, endpoint: config.endpoint }), {
       marshallOptions: { removeUndefinedValues: true },
     }),
-  { ownStack: false },
 );

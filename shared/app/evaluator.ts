@@ -1,5 +1,5 @@
 /**
- * The match use case (SPEC §2.2, §5): evaluates a session's accepted numbers strictly in `seq`
+ * The match use case (docs/rules.md, "Order decides"): evaluates a session's accepted numbers strictly in `seq`
  * order and records the deal, the step change or nothing, in one conditional transaction.
  *
  * read (consistent) → open the sealed numbers each pending move needs → the engine evaluates one
@@ -22,9 +22,9 @@ import {
   type RandomSource,
   type Side,
 } from '../engine';
-import type { Clock, Sealer } from '../ports';
+import type { Clock, Sealer, SessionStore } from '../ports';
+import { runCommand } from './command';
 import type { SessionRecord } from './session-record';
-import { retryOnConflict, type SessionStore } from './session-store';
 
 export const MATCH_ACTOR = { by: 'match' } as const;
 
@@ -60,49 +60,47 @@ export class Evaluator {
 
   /** Evaluates every pending move of the session; a no-op for an unknown or settled session. */
   async evaluate(sessionId: string): Promise<EvaluationResult> {
+    const { store, random } = this.deps;
     // Opened amounts by seq, kept across conflict retries of this call only.
     const opened = new Map<number, bigint>();
+    const nothing: EvaluationResult = { evaluated: 0, committed: false, events: [] };
     try {
-      return await retryOnConflict(() => this.attempt(sessionId, opened));
+      return await runCommand(this.deps, {
+        actor: MATCH_ACTOR.by,
+        load: async () => ({ record: await store.load(sessionId) }),
+        decide: async ({ record }, now) => {
+          if (!record) return { result: nothing };
+          let session = record.session;
+          const events: DomainEvent[] = [];
+          let evaluated = 0;
+          for (;;) {
+            const next = nextEvaluation(session);
+            if (!next) break;
+            const { move, otherSeq } = next;
+            // With no standing number on the other side there is nothing to compare: open nothing.
+            const otherAmount =
+              otherSeq === null ? null : await this.open(record, opened, otherSide(move.side), otherSeq);
+            const moverAmount =
+              otherAmount === null ? null : await this.open(record, opened, move.side, move.seq);
+            const result = evaluateNext(session, { seq: move.seq, moverAmount, otherAmount }, random, now);
+            if (isRejection(result)) throw new Error(`engine refused seq ${move.seq}: ${result.rejected}`);
+            session = result.session;
+            events.push(...result.events);
+            evaluated++;
+          }
+          const finalized = finalizeDue(session, now);
+          events.push(...finalized.events);
+          if (events.length === 0) return { result: nothing };
+          return {
+            after: { ...record, session: finalized.session },
+            events,
+            result: { evaluated, committed: true, events: events.map((e) => e.type) },
+          };
+        },
+      });
     } finally {
       opened.clear();
     }
-  }
-
-  private async attempt(sessionId: string, opened: Map<number, bigint>): Promise<EvaluationResult> {
-    const { store, random, clock } = this.deps;
-    const record = await store.load(sessionId);
-    if (!record) return { evaluated: 0, committed: false, events: [] };
-    const now = clock();
-    let session = record.session;
-    const events: DomainEvent[] = [];
-    let evaluated = 0;
-    for (;;) {
-      const next = nextEvaluation(session);
-      if (!next) break;
-      const { move, otherSeq } = next;
-      // With no standing number on the other side there is nothing to compare: open nothing.
-      const otherAmount =
-        otherSeq === null ? null : await this.open(record, opened, otherSide(move.side), otherSeq);
-      const moverAmount = otherAmount === null ? null : await this.open(record, opened, move.side, move.seq);
-      const result = evaluateNext(session, { seq: move.seq, moverAmount, otherAmount }, random, now);
-      if (isRejection(result)) throw new Error(`engine refused seq ${move.seq}: ${result.rejected}`);
-      session = result.session;
-      events.push(...result.events);
-      evaluated++;
-    }
-    const finalized = finalizeDue(session, now);
-    session = finalized.session;
-    events.push(...finalized.events);
-    if (events.length === 0) return { evaluated: 0, committed: false, events: [] };
-    await store.commit({
-      record: { ...record, session },
-      expectedRev: record.rev,
-      events,
-      actor: MATCH_ACTOR,
-      now,
-    });
-    return { evaluated, committed: true, events: events.map((e) => e.type) };
   }
 
   private async open(

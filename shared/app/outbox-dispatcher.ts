@@ -12,24 +12,20 @@
  * More than 50 recipients (SES's limit per message) are sent in chunks of 50; each chunk sent is
  * recorded (`sentChunks`), so a retry resumes after the last chunk recorded.
  */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { SES_MAX_RECIPIENTS } from '../adapters/ses-mailer';
-import type { Clock, Mailer, Timer } from '../ports';
+import type { Clock, Mailer, OutboxKey, OutboxStore, SessionFacts, Timer } from '../ports';
+import { outboxIdOf, sessionIdOf } from '../table/keys';
 import { type RenderContext, renderNotice } from './emails';
 import type { InvitationTokens } from './invitation-token';
-import { type Notice, type OutboxRecord, outboxSk } from './outbox';
-import { type Invitation, SESSION_SK, sessionPk } from './session-record';
-
-export interface OutboxKey {
-  sessionId: string;
-  id: string;
-}
+import type { Notice, OutboxRecord } from './outbox';
 
 export type DispatchResult =
   /** Email sent (if any) and timers handled. */
   | 'sent'
-  /** Nothing to send any more (an invitation no longer open): recorded as skipped. */
+  /**
+   * Nothing to send any more: an invitation no longer open, or a phase notice no longer true
+   * ("step 2 is open" after the deal). Recorded as skipped.
+   */
   | 'skipped'
   /** Sent or skipped before: a duplicate delivery. */
   | 'already_done'
@@ -37,8 +33,7 @@ export type DispatchResult =
   | 'missing';
 
 export interface OutboxDispatcherDeps {
-  db: DynamoDBDocumentClient;
-  tableName: string;
+  outbox: OutboxStore;
   mailer: Mailer;
   timer: Timer;
   /** Derives an invitation's link token (only invitation emails need it). */
@@ -48,37 +43,38 @@ export interface OutboxDispatcherDeps {
   clock: Clock;
 }
 
-const OUTBOX_SK = /^OUTBOX#(.+)$/;
-const SESSION_PK = /^SESSION#(.+)$/;
-
 /** The outbox record a stream record (or a work-index item) points at, from its keys. */
 export function outboxKeyOf(keys: { pk?: unknown; sk?: unknown } | undefined): OutboxKey | null {
-  const pk = typeof keys?.pk === 'string' ? keys.pk : undefined;
-  const sk = typeof keys?.sk === 'string' ? keys.sk : undefined;
-  const sessionId = pk ? SESSION_PK.exec(pk)?.[1] : undefined;
-  const id = sk ? OUTBOX_SK.exec(sk)?.[1] : undefined;
+  const sessionId = sessionIdOf(keys?.pk);
+  const id = outboxIdOf(keys?.sk);
   return sessionId && id ? { sessionId, id } : null;
 }
 
-/** What the dispatcher needs to know about the session (never a sealed number: projected out). */
-interface SessionFacts {
-  ended: boolean;
-  bonusPercent: number;
-  initialRoundSeconds: number;
-  adjustmentSeconds: number;
-  caseNumber: string | null;
-  invitationIds: Set<string>;
+/** Phase notices and the phases in which they are still true. */
+const STILL_TRUE: Partial<Record<Notice['template'], string[]>> = {
+  initial_round_opened: ['initial_round'],
+  initial_round_reminder: ['initial_round'],
+  adjustment_opened: ['adjustment'],
+  adjustment_reminder: ['adjustment'],
+};
+
+/** Whether a notice no longer holds: its invitation is gone, or its phase is over. */
+function isStale(notice: Notice, facts: SessionFacts | null): boolean {
+  if (notice.template === 'invitation') return !facts?.invitationIds.has(notice.invitationId);
+  const phases = STILL_TRUE[notice.template];
+  if (!phases || !facts) return false;
+  return facts.ended || !phases.includes(facts.phase);
 }
 
 export class OutboxDispatcher {
   constructor(private readonly deps: OutboxDispatcherDeps) {}
 
   async dispatch(key: OutboxKey): Promise<DispatchResult> {
-    const item = await this.readRecord(key);
-    if (!item) return 'missing';
-    if (item.status !== 'pending') return 'already_done';
-    const record = toOutboxRecord(item);
-    const facts = await this.sessionFacts(key.sessionId);
+    const stored = await this.deps.outbox.read(key);
+    if (!stored) return 'missing';
+    if (stored.status !== 'pending') return 'already_done';
+    const { record } = stored;
+    const facts = await this.deps.outbox.sessionFacts(key.sessionId);
 
     // Timers first: a session that has already ended needs none (its end cancelled them all, and
     // a record processed late must not bring one back).
@@ -89,11 +85,8 @@ export class OutboxDispatcher {
 
     const notice = record.notice;
     if (notice) {
-      if (notice.template === 'invitation' && !facts?.invitationIds.has(notice.invitationId)) {
-        // Revoked, replaced, used, or dead with the session: its link no longer works.
-        return (await this.complete(key, 'skipped')) ? 'skipped' : 'already_done';
-      }
-      await this.send(key, record, notice, facts, Number(item.sentChunks ?? 0));
+      if (isStale(notice, facts)) return (await this.complete(key, 'skipped')) ? 'skipped' : 'already_done';
+      await this.send(key, record, notice, facts, stored.sentChunks);
     }
     return (await this.complete(key, 'sent')) ? 'sent' : 'already_done';
   }
@@ -126,99 +119,11 @@ export class OutboxDispatcher {
     }
     for (let i = chunksAlreadySent; i < chunks.length; i++) {
       await this.deps.mailer.send({ ...email, to: chunks[i]! });
-      if (chunks.length > 1 && i < chunks.length - 1) await this.recordChunk(key, i + 1);
+      if (chunks.length > 1 && i < chunks.length - 1) await this.deps.outbox.recordChunks(key, i + 1);
     }
   }
 
-  private async readRecord(key: OutboxKey): Promise<Record<string, unknown> | undefined> {
-    const { Item } = await this.deps.db.send(
-      new GetCommand({
-        TableName: this.deps.tableName,
-        Key: { pk: sessionPk(key.sessionId), sk: outboxSk(key.id) },
-        ConsistentRead: true,
-      }),
-    );
-    return Item;
+  private complete(key: OutboxKey, status: 'sent' | 'skipped'): Promise<boolean> {
+    return this.deps.outbox.complete(key, status, this.deps.clock());
   }
-
-  private async sessionFacts(sessionId: string): Promise<SessionFacts | null> {
-    const { Item } = await this.deps.db.send(
-      new GetCommand({
-        TableName: this.deps.tableName,
-        Key: { pk: sessionPk(sessionId), sk: SESSION_SK },
-        ConsistentRead: true,
-        ProjectionExpression: '#outcome, #ended, #bonus, #initial, #adjustment, #case, #invitations',
-        ExpressionAttributeNames: {
-          '#outcome': 'outcome',
-          '#ended': 'ended',
-          '#bonus': 'bonusPercent',
-          '#initial': 'initialRoundSeconds',
-          '#adjustment': 'adjustmentSeconds',
-          '#case': 'caseNumber',
-          '#invitations': 'invitations',
-        },
-      }),
-    );
-    if (!Item) return null;
-    return {
-      ended: Boolean(Item.outcome) || Boolean(Item.ended),
-      bonusPercent: Number(Item.bonusPercent ?? 0),
-      initialRoundSeconds: Number(Item.initialRoundSeconds ?? 0),
-      adjustmentSeconds: Number(Item.adjustmentSeconds ?? 0),
-      caseNumber: (Item.caseNumber as string | null | undefined) ?? null,
-      invitationIds: new Set(((Item.invitations ?? []) as Invitation[]).map((i) => i.id)),
-    };
-  }
-
-  private async recordChunk(key: OutboxKey, sentChunks: number): Promise<void> {
-    await this.deps.db.send(
-      new UpdateCommand({
-        TableName: this.deps.tableName,
-        Key: { pk: sessionPk(key.sessionId), sk: outboxSk(key.id) },
-        UpdateExpression: 'SET sentChunks = :n',
-        ConditionExpression: '#status = :pending',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':n': sentChunks, ':pending': 'pending' },
-      }),
-    );
-  }
-
-  /** pending → sent/skipped, out of the work index. False when someone else completed it first. */
-  private async complete(key: OutboxKey, status: 'sent' | 'skipped'): Promise<boolean> {
-    try {
-      await this.deps.db.send(
-        new UpdateCommand({
-          TableName: this.deps.tableName,
-          Key: { pk: sessionPk(key.sessionId), sk: outboxSk(key.id) },
-          UpdateExpression: 'SET #status = :done, sentAt = :now REMOVE workPk, workSk',
-          ConditionExpression: '#status = :pending',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':done': status, ':pending': 'pending', ':now': this.deps.clock() },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (
-        error instanceof ConditionalCheckFailedException ||
-        (error instanceof Error && error.name === 'ConditionalCheckFailedException')
-      ) {
-        return false;
-      }
-      throw error;
-    }
-  }
-}
-
-/** The OutboxRecord fields of a stored outbox item. */
-export function toOutboxRecord(item: Record<string, unknown>): OutboxRecord {
-  return {
-    id: item.id as string,
-    sessionId: item.sessionId as string,
-    title: item.title as string,
-    currency: item.currency as string,
-    notice: (item.notice as Notice | null | undefined) ?? null,
-    timers: (item.timers as OutboxRecord['timers'] | undefined) ?? [],
-    cancelTimers: (item.cancelTimers as string[] | undefined) ?? [],
-    createdAt: item.createdAt as number,
-  };
 }

@@ -3,11 +3,11 @@
  * or cancel). Written in the same transaction as the change that caused them, sent by notify
  * from the stream, and re-sent by the reconciler if the stream lost one. Never a number.
  */
-
 import { timerName } from '../adapters/timer-name';
 import { type DomainEvent, initialRoundEndsAt, type Outcome, SIDES } from '../engine';
-import type { TimerEvent, TimerRequest } from '../ports';
+import type { TimerRequest } from '../ports';
 import type { SessionRecord } from './session-record';
+import { ALL_TIMER_EVENTS, type Reminder, timersFor } from './timers';
 
 export type Notice =
   | {
@@ -50,21 +50,6 @@ export interface OutboxRecord {
   createdAt: number;
 }
 
-export const outboxSk = (id: string) => `OUTBOX#${id}`;
-
-const HOUR = 3600_000;
-const DAY = 24 * HOUR;
-
-export { timerName };
-
-export const ALL_TIMER_EVENTS: TimerEvent[] = [
-  'initial_round_opens',
-  'initial_round_reminder',
-  'initial_round_deadline',
-  'adjustment_reminder',
-  'session_end',
-];
-
 export function everyone(record: SessionRecord): string[] {
   return record.members.map((m) => m.email);
 }
@@ -93,25 +78,12 @@ function dealTerms(record: SessionRecord): string | null {
 export function outboxFor(record: SessionRecord, events: DomainEvent[], now: number): OutboxRecord[] {
   const { session } = record;
   const base = { sessionId: session.id, title: session.title, currency: session.currency, createdAt: now };
-  const timer = (event: TimerEvent, at: number): TimerRequest => ({
-    name: timerName(session.id, event),
-    sessionId: session.id,
-    event,
-    at,
-  });
   const records: OutboxRecord[] = [];
   for (const event of events) {
     switch (event.type) {
-      case 'TermsSettled': {
-        const timers = [timer('initial_round_deadline', event.initialRoundEndsAt)];
-        if (event.initialRoundStartsAt > now)
-          timers.push(timer('initial_round_opens', event.initialRoundStartsAt));
-        if (session.initialRoundSeconds > 24 * 3600) {
-          timers.push(timer('initial_round_reminder', event.initialRoundEndsAt - 12 * HOUR));
-        }
-        records.push({ ...base, id: 'terms-settled', notice: null, timers, cancelTimers: [] });
+      case 'TermsSettled':
+        records.push({ ...base, id: 'terms-settled', notice: null, timers: timersFor(session, now), cancelTimers: [] });
         break;
-      }
       case 'InitialRoundOpened':
         records.push({
           ...base,
@@ -127,8 +99,7 @@ export function outboxFor(record: SessionRecord, events: DomainEvent[], now: num
         });
         break;
       case 'AdjustmentOpened': {
-        const timers = [timer('session_end', event.endsAt)];
-        if (event.endsAt - 3 * DAY > now) timers.push(timer('adjustment_reminder', event.endsAt - 3 * DAY));
+        const timers: TimerRequest[] = timersFor(session, now);
         const closedEarly =
           event.endsAt - session.adjustmentSeconds * 1000 < (initialRoundEndsAt(session) ?? 0);
         records.push({
@@ -190,10 +161,13 @@ export function outboxFor(record: SessionRecord, events: DomainEvent[], now: num
   return records;
 }
 
+/** A reminder's outbox id: one per session and reminder, so a timer that fires twice writes one. */
+export const reminderId = (reminder: Reminder) => reminder.replaceAll('_', '-');
+
 /** Reminder outbox records, written by phase-timer (one per session and reminder). */
 export function reminderRecord(
   record: SessionRecord,
-  reminder: 'initial_round_reminder' | 'adjustment_reminder',
+  reminder: Reminder,
   endsAt: number,
   now: number,
 ): OutboxRecord | null {
@@ -209,7 +183,7 @@ export function reminderRecord(
       : sideMembers(record);
   if (to.length === 0) return null;
   return {
-    id: reminder.replaceAll('_', '-'),
+    id: reminderId(reminder),
     sessionId: session.id,
     title: session.title,
     currency: session.currency,

@@ -18,31 +18,14 @@
  *   same) sends one reminder, and nobody gets one computed from a state that just changed. A
  *   reminder whose phase already ended is skipped.
  */
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import {
-  adjustmentEndsAt,
-  type DomainEvent,
-  effectivePhase,
-  finalizeDue,
-  initialRoundEndsAt,
-  type Session,
-} from '../engine';
-import type { Clock, TimerEvent } from '../ports';
-import { outboxSk, reminderRecord } from './outbox';
-import { SESSION_SK, type SessionRecord, sessionPk } from './session-record';
-import { ConditionError, outboxItem, retryOnConflict, type SessionStore } from './session-store';
+import { type DomainEvent, effectivePhase, finalizeDue } from '../engine';
+import type { Clock, SessionStore, TimerEvent } from '../ports';
+import { retryOnConflict, runCommand } from './command';
+import { reminderId, reminderRecord } from './outbox';
+import type { SessionRecord } from './session-record';
+import { type Reminder, reminderWindow } from './timers';
 
 export const PHASE_TIMER_ACTOR = { by: 'phase-timer' } as const;
-
-const HOUR = 3600_000;
-const DAY = 24 * HOUR;
-/** Reminder lead times (SPEC §4). */
-export const INITIAL_ROUND_REMINDER_LEAD_MS = 12 * HOUR;
-export const ADJUSTMENT_REMINDER_LEAD_MS = 3 * DAY;
-/** Step 2 gets a reminder only when it lasts more than 24 h (SPEC §4). */
-export const INITIAL_ROUND_REMINDER_MIN_SECONDS = 24 * 3600;
-
-export type Reminder = 'initial_round_reminder' | 'adjustment_reminder';
 
 export interface PhaseTimerInput {
   sessionId: string;
@@ -56,23 +39,6 @@ export type PhaseTimerResult =
   | { action: 'reminder_sent'; to: number }
   | { action: 'nothing_due' }
   | { action: 'skipped'; reason: string };
-
-/** When a reminder is due and until when it makes sense, for the session as it is at `now`. */
-export function reminderWindow(
-  session: Session,
-  reminder: Reminder,
-  now: number,
-): { from: number; until: number } | null {
-  if (reminder === 'initial_round_reminder') {
-    if (session.initialRoundSeconds <= INITIAL_ROUND_REMINDER_MIN_SECONDS) return null;
-    const deadline = initialRoundEndsAt(session);
-    if (deadline === null || session.initialRoundClosedSeq !== null) return null;
-    return { from: deadline - INITIAL_ROUND_REMINDER_LEAD_MS, until: deadline };
-  }
-  const endsAt = adjustmentEndsAt(session, now);
-  if (endsAt === null) return null;
-  return { from: endsAt - ADJUSTMENT_REMINDER_LEAD_MS, until: endsAt };
-}
 
 export interface PhaseTimerServiceDeps {
   store: SessionStore;
@@ -98,15 +64,20 @@ export class PhaseTimerService {
 
   /** Announces whatever time has made true (phase changes, the end without a deal). */
   async finalize(sessionId: string, actor: { by: string } = PHASE_TIMER_ACTOR): Promise<PhaseTimerResult> {
-    const { store, clock } = this.deps;
-    return retryOnConflict(async () => {
-      const record = await store.load(sessionId);
-      if (!record) return { action: 'skipped', reason: 'no_session' } as const;
-      const now = clock();
-      const { session, events } = finalizeDue(record.session, now);
-      if (events.length === 0) return { action: 'nothing_due' } as const;
-      await store.commit({ record: { ...record, session }, expectedRev: record.rev, events, actor, now });
-      return { action: 'finalized', events: events.map((e) => e.type) } as const;
+    const { store } = this.deps;
+    return runCommand<PhaseTimerResult, { record: SessionRecord | null }>(this.deps, {
+      actor: actor.by,
+      load: async () => ({ record: await store.load(sessionId) }),
+      decide: ({ record }, now) => {
+        if (!record) return { result: { action: 'skipped', reason: 'no_session' } };
+        const { session, events } = finalizeDue(record.session, now);
+        if (events.length === 0) return { result: { action: 'nothing_due' } };
+        return {
+          after: { ...record, session },
+          events,
+          result: { action: 'finalized', events: events.map((e) => e.type) },
+        };
+      },
     });
   }
 
@@ -119,32 +90,14 @@ export class PhaseTimerService {
       const now = clock();
       const decision = this.reminderDecision(record, reminder, now);
       if ('skip' in decision) return { action: 'skipped', reason: decision.skip } as const;
-      if (await this.reminderExists(sessionId, reminder)) {
+      if (await store.hasOutbox(sessionId, reminderId(reminder))) {
         return { action: 'skipped', reason: 'already_sent' } as const;
       }
       const outbox = reminderRecord(record, reminder, decision.endsAt, now);
       if (!outbox) return { action: 'skipped', reason: 'no_recipient' } as const;
-      try {
-        await store.transact([
-          {
-            ConditionCheck: {
-              TableName: store.tableName,
-              Key: { pk: sessionPk(sessionId), sk: SESSION_SK },
-              ConditionExpression: 'rev = :rev',
-              ExpressionAttributeValues: { ':rev': record.rev },
-            },
-          },
-          {
-            Put: {
-              TableName: store.tableName,
-              Item: outboxItem(outbox),
-              ConditionExpression: 'attribute_not_exists(pk)',
-            },
-          },
-        ]);
-      } catch (error) {
-        if (error instanceof ConditionError) return { action: 'skipped', reason: 'already_sent' } as const;
-        throw error; // ConflictError: the session changed, decide again
+      // A ConflictError (the session changed) propagates: decide again.
+      if ((await store.addOutbox(outbox, record.rev)) === 'exists') {
+        return { action: 'skipped', reason: 'already_sent' } as const;
       }
       return { action: 'reminder_sent', to: outbox.notice?.to.length ?? 0 } as const;
     });
@@ -167,17 +120,5 @@ export class PhaseTimerService {
       return { skip: 'no_recipient' };
     }
     return { endsAt: window.until };
-  }
-
-  private async reminderExists(sessionId: string, reminder: Reminder): Promise<boolean> {
-    const { Item } = await this.deps.store.db.send(
-      new GetCommand({
-        TableName: this.deps.store.tableName,
-        Key: { pk: sessionPk(sessionId), sk: outboxSk(reminder.replaceAll('_', '-')) },
-        ConsistentRead: true,
-        ProjectionExpression: 'pk',
-      }),
-    );
-    return Item !== undefined;
   }
 }

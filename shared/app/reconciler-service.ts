@@ -24,28 +24,16 @@
  * dispatches it. Re-drives back off exponentially per item (1, 2, 4 … up to 60 minutes apart), so
  * a record that keeps failing does not flood the failure queue.
  */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import {
-  adjustmentEndsAt,
-  effectivePhase,
-  finalizeDue,
-  initialRoundEndsAt,
-  type Phase,
-  type Session,
-} from '../engine';
-import type { Clock, Timer, TimerEvent, TimerRequest } from '../ports';
-import { TABLE } from '../table/definition';
-import { timerName } from './outbox';
-import { type PhaseTimerService, type Reminder, reminderWindow } from './phase-timer-service';
-import { fromItem, SESSION_SK, sessionPk } from './session-record';
-import type { SessionStore } from './session-store';
+import { finalizeDue } from '../engine';
+import type { ActiveSession, Clock, PendingOutbox, Redrive, Timer, WorkIndex } from '../ports';
+import type { PhaseTimerService } from './phase-timer-service';
+import { type Reminder, reminderWindow, timersFor } from './timers';
 
 export const RECONCILER_ACTOR = { by: 'reconciler' } as const;
 const MINUTE = 60_000;
 
 export interface ReconcilerDeps {
-  store: SessionStore;
+  work: WorkIndex;
   timer: Timer;
   phaseTimer: PhaseTimerService;
   clock: Clock;
@@ -58,7 +46,7 @@ export interface ReconcilerDeps {
   /** Real-time ms after which no new work starts (the Lambda's deadline minus a margin). */
   stopAt?: number;
   /** Called for each item that failed (the run goes on). */
-  onError?: (item: { pk: string; sk: string }, error: unknown) => void;
+  onError?: (item: { sessionId: string; outboxId?: string }, error: unknown) => void;
 }
 
 export interface ReconcileReport {
@@ -73,11 +61,6 @@ export interface ReconcileReport {
   truncated: boolean;
 }
 
-interface Redrive {
-  count: number;
-  at: number;
-}
-
 /** Re-drive n+1 may happen min(2^n, 60) minutes after re-drive n. */
 export function redriveAllowed(previous: Redrive | undefined, now: number): boolean {
   if (!previous) return true;
@@ -85,43 +68,8 @@ export function redriveAllowed(previous: Redrive | undefined, now: number): bool
   return now >= previous.at + delay;
 }
 
-const isConditionFailure = (error: unknown) =>
-  error instanceof ConditionalCheckFailedException ||
-  (error instanceof Error && error.name === 'ConditionalCheckFailedException');
-
-/**
- * The timers the session's phase still needs at `now`, at times still in the future (what is
- * already due is the reconciler's to do directly). Mirrors the timers outboxFor creates.
- */
 /** How far ahead each run re-creates missing timers: several runs (every 5 minutes) before they fire. */
 export const TIMER_HORIZON_MS = 30 * MINUTE;
-
-export function timersNeeded(session: Session, now: number): TimerRequest[] {
-  const phase: Phase = effectivePhase(session, now);
-  const timer = (event: TimerEvent, at: number): TimerRequest => ({
-    name: timerName(session.id, event),
-    sessionId: session.id,
-    event,
-    at,
-  });
-  const timers: TimerRequest[] = [];
-  if (phase === 'scheduled' && session.initialRoundStartsAt !== null) {
-    timers.push(timer('initial_round_opens', session.initialRoundStartsAt));
-  }
-  if ((phase === 'scheduled' || phase === 'initial_round') && session.initialRoundClosedSeq === null) {
-    const deadline = initialRoundEndsAt(session);
-    if (deadline !== null) timers.push(timer('initial_round_deadline', deadline));
-    const reminder = reminderWindow(session, 'initial_round_reminder', now);
-    if (reminder) timers.push(timer('initial_round_reminder', reminder.from));
-  }
-  if (phase === 'adjustment') {
-    const endsAt = adjustmentEndsAt(session, now);
-    if (endsAt !== null) timers.push(timer('session_end', endsAt));
-    const reminder = reminderWindow(session, 'adjustment_reminder', now);
-    if (reminder) timers.push(timer('adjustment_reminder', reminder.from));
-  }
-  return timers.filter((t) => t.at > now);
-}
 
 export class ReconcilerService {
   private readonly evaluationGraceMs: number;
@@ -143,11 +91,20 @@ export class ReconcilerService {
       errors: 0,
       truncated: false,
     };
-    const sessions = await this.queryWork('ACTIVE');
-    await this.pool(sessions, report, (item) => this.reconcileSession(item, report));
-    const cutoff = String(this.deps.clock() - this.outboxGraceMs);
-    const outbox = await this.queryWork('OUTBOX', cutoff);
-    await this.pool(outbox, report, (item) => this.redriveOutbox(item, report));
+    const sessions = await this.deps.work.activeSessions();
+    await this.pool(
+      sessions,
+      report,
+      (item) => ({ sessionId: item.record.session.id }),
+      (item) => this.reconcileSession(item, report),
+    );
+    const outbox = await this.deps.work.pendingOutbox(this.deps.clock() - this.outboxGraceMs);
+    await this.pool(
+      outbox,
+      report,
+      (item) => ({ sessionId: item.key.sessionId, outboxId: item.key.id }),
+      (item) => this.redriveOutbox(item, report),
+    );
     return report;
   }
 
@@ -155,10 +112,11 @@ export class ReconcilerService {
     return this.deps.stopAt !== undefined && Date.now() >= this.deps.stopAt;
   }
 
-  private async pool(
-    items: Record<string, unknown>[],
+  private async pool<T>(
+    items: T[],
     report: ReconcileReport,
-    work: (item: Record<string, unknown>) => Promise<void>,
+    describe: (item: T) => { sessionId: string; outboxId?: string },
+    work: (item: T) => Promise<void>,
   ): Promise<void> {
     let next = 0;
     const worker = async () => {
@@ -172,43 +130,24 @@ export class ReconcilerService {
           await work(item);
         } catch (error) {
           report.errors++;
-          this.deps.onError?.({ pk: String(item.pk), sk: String(item.sk) }, error);
+          this.deps.onError?.(describe(item), error);
         }
       }
     };
     await Promise.all(Array.from({ length: this.deps.concurrency ?? 8 }, worker));
   }
 
-  private async queryWork(workPk: 'ACTIVE' | 'OUTBOX', before?: string): Promise<Record<string, unknown>[]> {
-    const { store } = this.deps;
-    const items: Record<string, unknown>[] = [];
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const page = await store.db.send(
-        new QueryCommand({
-          TableName: store.tableName,
-          IndexName: TABLE.indexes.byWork.name,
-          KeyConditionExpression: before ? 'workPk = :pk AND workSk < :before' : 'workPk = :pk',
-          ExpressionAttributeValues: { ':pk': workPk, ...(before ? { ':before': before } : {}) },
-          ExclusiveStartKey,
-        }),
-      );
-      items.push(...(page.Items ?? []));
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
-    return items;
-  }
-
-  private async reconcileSession(item: Record<string, unknown>, report: ReconcileReport): Promise<void> {
-    if (item.sk !== SESSION_SK) return;
+  private async reconcileSession({ record, redrive }: ActiveSession, report: ReconcileReport): Promise<void> {
     report.sessions++;
-    const record = fromItem(item);
     const { session } = record;
     const now = this.deps.clock();
 
     const oldest = session.pendingMoves[0];
     if (oldest && oldest.at + this.evaluationGraceMs <= now) {
-      if (await this.redriveEvaluation(session.id, record.rev, item.redrive as Redrive | undefined, now)) {
+      if (
+        redriveAllowed(redrive, now) &&
+        (await this.deps.work.redriveEvaluation(session.id, record.rev, nextRedrive(redrive, now)))
+      ) {
         report.evaluationsRedriven++;
       }
     }
@@ -229,65 +168,21 @@ export class ReconcilerService {
     // Only timers due soon: a lost timer is re-created before it matters, without a CreateSchedule
     // for every timer of every open session on every run (and a lost timer whose time passed is
     // covered anyway: the run above finalizes overdue phase changes and reminders).
-    for (const timer of timersNeeded(session, now).filter((t) => t.at <= now + TIMER_HORIZON_MS)) {
+    for (const timer of timersFor(session, now).filter((t) => t.at <= now + TIMER_HORIZON_MS)) {
       await this.deps.timer.ensure(timer);
       report.timersEnsured++;
     }
   }
 
-  /** Sets the match marker again (and a stamp, so the stream sees a change). */
-  private async redriveEvaluation(
-    sessionId: string,
-    rev: number,
-    previous: Redrive | undefined,
-    now: number,
-  ): Promise<boolean> {
-    if (!redriveAllowed(previous, now)) return false;
-    const { store } = this.deps;
-    try {
-      await store.db.send(
-        new UpdateCommand({
-          TableName: store.tableName,
-          Key: { pk: sessionPk(sessionId), sk: SESSION_SK },
-          UpdateExpression: 'SET matchDue = :one, redrive = :redrive',
-          ConditionExpression: 'rev = :rev AND evaluatedSeq < #seq',
-          ExpressionAttributeNames: { '#seq': 'seq' },
-          ExpressionAttributeValues: {
-            ':one': 1,
-            ':rev': rev,
-            ':redrive': { count: (previous?.count ?? 0) + 1, at: now },
-          },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false; // evaluated (or changed) in the meantime
-      throw error;
-    }
-  }
-
-  private async redriveOutbox(item: Record<string, unknown>, report: ReconcileReport): Promise<void> {
+  private async redriveOutbox({ key, redrive }: PendingOutbox, report: ReconcileReport): Promise<void> {
     const now = this.deps.clock();
-    const previous = item.redrive as Redrive | undefined;
-    if (item.status !== 'pending' || !redriveAllowed(previous, now)) return;
-    const { store } = this.deps;
-    try {
-      await store.db.send(
-        new UpdateCommand({
-          TableName: store.tableName,
-          Key: { pk: item.pk, sk: item.sk },
-          UpdateExpression: 'SET redrive = :redrive',
-          ConditionExpression: '#status = :pending',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: {
-            ':pending': 'pending',
-            ':redrive': { count: (previous?.count ?? 0) + 1, at: now },
-          },
-        }),
-      );
-      report.outboxRedriven++;
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error; // sent in the meantime: fine
-    }
+    if (!redriveAllowed(redrive, now)) return;
+    // False: sent in the meantime, which is fine.
+    if (await this.deps.work.redriveOutbox(key, nextRedrive(redrive, now))) report.outboxRedriven++;
   }
 }
+
+const nextRedrive = (previous: Redrive | undefined, now: number): Redrive => ({
+  count: (previous?.count ?? 0) + 1,
+  at: now,
+});

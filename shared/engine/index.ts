@@ -4,4 +4,5 @@ export * from './match';
 export * from './random';
 export * from './rounding';
 export * from './session';
+export * from './text';
 export * from './types';

@@ -1,6 +1,7 @@
 /**
  * Errors that are safe to show carry `expose` (middy's convention); everything else becomes a
- * plain 500. Messages are fixed sentences: never an amount, never a hint that a session exists.
+ * plain 500. Messages are fixed sentences that state a rule: never an amount, never the value
+ * sent, never a hint that a session exists.
  */
 export class HttpError extends Error {
   readonly expose = true;
@@ -18,11 +19,7 @@ export const payloadTooLarge = () =>
   new HttpError(413, 'payload_too_large', 'The request body exceeds 64 KiB.');
 export const unauthorized = (message = 'A valid token with a verified email is required.') =>
   new HttpError(401, 'unauthorized', message);
-/** Unknown session and "not a member" look the same: outsiders never learn a session exists. */
-export const sessionNotFound = () => new HttpError(404, 'not_found', 'No such session.');
-export const forbidden = (message = 'Your role may not do this.') => new HttpError(403, 'forbidden', message);
-export const invalidInput = (message: string) => new HttpError(400, 'invalid_input', message);
-export const conflict = (code: string, message: string) => new HttpError(409, code, message);
+export const invalidBody = (message: string) => new HttpError(400, 'invalid_input', message);
 export const unavailable = () =>
   new HttpError(503, 'service_unavailable', 'A dependency failed. Nothing was changed; it is safe to retry.');
 

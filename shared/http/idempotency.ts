@@ -1,6 +1,6 @@
 /**
- * `Idempotency-Key` as SPEC §3 requires it, which Powertools' idempotency utility cannot do: the
- * key's final record is written in the same transaction as the change it guards.
+ * `Idempotency-Key` (openapi.yaml), which Powertools' idempotency utility cannot do: the key's
+ * final record is written in the same transaction as the change it guards.
  *
  * - Scope: (user, method, path, key), kept 24 h.
  * - A retry with a JSON-equal body returns the first response and changes nothing.
@@ -8,14 +8,20 @@
  * - While the first request still runs → 409 `request_in_progress`.
  * - 5xx responses are not stored (the lease is released so a retry runs again).
  *
+ * Claiming a key is one conditional PutItem (the existing record comes back with a failed
+ * condition), so a request with a key costs one round trip more than one without, and the
+ * handler makes that round trip while the use case loads the session.
+ *
  * Both the record's key and the body's fingerprint are HMACs with a secret key, never plain
  * hashes: a plain hash of `{"amount": …}` could be brute-forced from a table scan. The
  * fingerprint also covers the record's scope, so no one else's request can reproduce it.
  */
 import { createHmac, randomUUID } from 'node:crypto';
-import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { TransactItem } from '../app/session-store';
-import type { FingerprintKey } from '../ports';
+import { DeleteCommand, type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { isAwsError } from '../adapters/errors';
+import type { AtomicWrite, FingerprintKey } from '../ports';
+import { IDEMPOTENCY_SK, idempotencyPk } from '../table/keys';
 import { HttpError, type HttpResult } from './errors';
 
 export const IDEMPOTENCY_TTL_SECONDS = 24 * 3600;
@@ -55,6 +61,11 @@ export interface IdempotencyRequest {
 
 export type IdempotencyStart = { replay: HttpResult } | { guard: IdempotencyGuard };
 
+const reused = () =>
+  new HttpError(422, 'idempotency_key_reused', 'This Idempotency-Key was used with another body.');
+const inProgress = () =>
+  new HttpError(409, 'request_in_progress', 'A request with this Idempotency-Key is still running.');
+
 export class Idempotency {
   constructor(
     private readonly db: DynamoDBDocumentClient,
@@ -71,63 +82,45 @@ export class Idempotency {
   /** Claims the key, or answers with the stored response (or 409/422). */
   async begin(request: IdempotencyRequest): Promise<IdempotencyStart> {
     const scope = [request.user, request.method, request.path, request.key].join('\n');
-    const pk = `IDEMPOTENCY#${await this.hmac('key', scope)}`;
-    // The body's fingerprint is bound to the record's scope. A bare HMAC of the body would be an
-    // oracle: anyone can have the service fingerprint a guessed `{"amount": …}` (any request with
-    // a key of their own, even a 404, stores one), and whoever reads the table could then match
-    // it against another user's record of `PUT /number`.
+    const pk = idempotencyPk(await this.hmac('key', scope));
+    // Bound to the record's scope: a bare HMAC of the body would be an oracle (anyone can have
+    // the service fingerprint a guessed `{"amount": …}`, and whoever reads the table could match
+    // it against another user's record of `PUT /number`).
     const fingerprint = await this.hmac('body', `${scope}\n${canonicalBody(request.rawBody)}`);
-    for (let attempt = 0; attempt < 3; attempt++) {
-      const { Item } = await this.db.send(
-        new GetCommand({ TableName: this.tableName, Key: { pk, sk: 'IDEMPOTENCY' }, ConsistentRead: true }),
+    const leaseId = randomUUID();
+    const { now } = request;
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            pk,
+            sk: IDEMPOTENCY_SK,
+            type: 'idempotency',
+            status: 'in_progress',
+            fingerprint,
+            leaseId,
+            leaseUntil: now + LEASE_MS,
+            keptUntil: now + IDEMPOTENCY_TTL_SECONDS * 1000,
+            expiresAt: Math.ceil(now / 1000) + IDEMPOTENCY_TTL_SECONDS,
+          },
+          // Take the key if nobody holds it, its record has expired, or our own body's lease is stale.
+          ConditionExpression:
+            'attribute_not_exists(pk) OR keptUntil <= :now OR (fingerprint = :fp AND #status = :running AND leaseUntil <= :now)',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':now': now, ':fp': fingerprint, ':running': 'in_progress' },
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
       );
-      const live = Item && (Item.keptUntil as number) > request.now;
-      if (Item && live) {
-        if (Item.fingerprint !== fingerprint) {
-          throw new HttpError(
-            422,
-            'idempotency_key_reused',
-            'This Idempotency-Key was used with another body.',
-          );
-        }
-        if (Item.status === 'done') return { replay: JSON.parse(Item.response as string) as HttpResult };
-        if ((Item.leaseUntil as number) > request.now) {
-          throw new HttpError(
-            409,
-            'request_in_progress',
-            'A request with this Idempotency-Key is still running.',
-          );
-        }
-      }
-      const leaseId = randomUUID();
-      try {
-        await this.db.send(
-          new PutCommand({
-            TableName: this.tableName,
-            Item: {
-              pk,
-              sk: 'IDEMPOTENCY',
-              type: 'idempotency',
-              status: 'in_progress',
-              fingerprint,
-              leaseId,
-              leaseUntil: request.now + LEASE_MS,
-              keptUntil: request.now + IDEMPOTENCY_TTL_SECONDS * 1000,
-              expiresAt: Math.ceil(request.now / 1000) + IDEMPOTENCY_TTL_SECONDS,
-            },
-            // Take the key only if nobody holds it, or what is there is stale.
-            ConditionExpression: Item ? 'leaseId = :seen' : 'attribute_not_exists(pk)',
-            ...(Item ? { ExpressionAttributeValues: { ':seen': Item.leaseId } } : {}),
-          }),
-        );
-        return {
-          guard: new IdempotencyGuard(this.db, this.tableName, pk, fingerprint, leaseId, request.now),
-        };
-      } catch (error) {
-        if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
-      }
+    } catch (error) {
+      if (!isAwsError(error, 'ConditionalCheckFailedException')) throw error;
+      const held = (error as { Item?: Parameters<typeof unmarshall>[0] }).Item;
+      const existing = held ? unmarshall(held) : undefined;
+      if (existing && existing.fingerprint !== fingerprint) throw reused();
+      if (existing?.status === 'done') return { replay: JSON.parse(existing.response as string) as HttpResult };
+      throw inProgress();
     }
-    throw new HttpError(409, 'request_in_progress', 'A request with this Idempotency-Key is still running.');
+    return { guard: new IdempotencyGuard(this.db, this.tableName, pk, fingerprint, leaseId, now) };
   }
 }
 
@@ -144,7 +137,7 @@ export class IdempotencyGuard {
   private doneItem(response: HttpResult) {
     return {
       pk: this.pk,
-      sk: 'IDEMPOTENCY',
+      sk: IDEMPOTENCY_SK,
       type: 'idempotency',
       status: 'done',
       fingerprint: this.fingerprint,
@@ -156,18 +149,20 @@ export class IdempotencyGuard {
   }
 
   /** The record to write in the same transaction as the change. */
-  completeWith(response: HttpResult): TransactItem {
+  completeWith(response: HttpResult): AtomicWrite {
     return {
-      Put: {
-        TableName: this.tableName,
-        Item: this.doneItem(response),
-        ConditionExpression: 'leaseId = :lease',
-        ExpressionAttributeValues: { ':lease': this.leaseId },
+      atomicWrite: {
+        Put: {
+          TableName: this.tableName,
+          Item: this.doneItem(response),
+          ConditionExpression: 'leaseId = :lease',
+          ExpressionAttributeValues: { ':lease': this.leaseId },
+        },
       },
     };
   }
 
-  /** Stores a response that changed nothing (a 4xx). */
+  /** Stores a response that changed nothing (a 4xx, or a command with nothing to change). */
   async completeAlone(response: HttpResult): Promise<void> {
     await this.db.send(
       new PutCommand({
@@ -184,7 +179,7 @@ export class IdempotencyGuard {
     await this.db.send(
       new DeleteCommand({
         TableName: this.tableName,
-        Key: { pk: this.pk, sk: 'IDEMPOTENCY' },
+        Key: { pk: this.pk, sk: IDEMPOTENCY_SK },
         ConditionExpression: 'leaseId = :lease',
         ExpressionAttributeValues: { ':lease': this.leaseId },
       }),

@@ -17,6 +17,8 @@ export const API_ROUTES: readonly ApiRoute[] = [
   { method: 'POST', path: '/sessions/{id}/invitations', fn: 'api' },
   { method: 'DELETE', path: '/sessions/{id}/invitations/{email}', fn: 'api' },
   { method: 'POST', path: '/invitations/accept', fn: 'api' },
+  { method: 'POST', path: '/invitations/preview', fn: 'api' },
+  { method: 'GET', path: '/currencies', fn: 'api' },
   { method: 'PUT', path: '/sessions/{id}/terms', fn: 'api' },
   { method: 'POST', path: '/sessions/{id}/terms/accept', fn: 'api' },
   { method: 'POST', path: '/sessions/{id}/withdraw', fn: 'api' },

@@ -1,88 +1,135 @@
 /**
- * Request bodies of SPEC §3, validated with zod. Unknown fields are rejected. Error messages name
- * the field and the rule, never the value that was sent (it may be a secret number).
+ * Request bodies (openapi.yaml), validated with valibot. Unknown fields are refused. Every rule
+ * has its own sentence ("amount must be a whole number from 1 to 1000000000000000 (minor
+ * units)"); a message never repeats the value that was sent (it may be a secret number).
  */
-import * as z from 'zod';
-import { isCurrency, LIMITS, MAX_AMOUNT } from '../engine';
-import { invalidInput } from './errors';
+import * as v from 'valibot';
+import { CURRENCY_CODES, LIMITS, MAX_AMOUNT, ROLES, type TextRule, textProblem } from '../engine';
+import { type BodySource, readJson } from './body';
+import { invalidBody } from './errors';
 
-const email = z
-  .string()
-  .max(254)
-  .transform((s) => s.trim().toLowerCase())
-  .pipe(z.email());
-const role = z.enum(['claimant', 'respondent', 'mediator']);
-const seconds = (limits: { min: number; max: number }) => z.number().int().min(limits.min).max(limits.max);
+const wholeNumber = (field: string, min: number, max: number, unit = '') => {
+  const rule = `${field} must be a whole number from ${min} to ${max}${unit}`;
+  return v.pipe(v.number(rule), v.integer(rule), v.minValue(min, rule), v.maxValue(max, rule));
+};
 
-export const createSessionBody = z.strictObject({
-  title: z.string().trim().min(1).max(LIMITS.titleLength),
-  caseNumber: z.string().trim().max(100).nullable().optional(),
-  currency: z.string().refine(isCurrency, 'must be an ISO 4217 currency code'),
-  myRole: role,
-  invite: z.strictObject({
-    claimant: email.optional(),
-    respondent: email.optional(),
-    mediator: email.optional(),
+/** A text field following the text rules of shared/engine/text.ts. */
+const text = (field: string, rule: TextRule, options: { trim?: boolean } = {}) =>
+  v.pipe(
+    v.string(`${field} must be text`),
+    v.transform((s) => (options.trim ? s.trim() : s)),
+    v.check(
+      (s) => textProblem(s, rule) === null,
+      (issue) => `${field} ${textProblem(String(issue.input), rule)}`,
+    ),
+  );
+
+const email = (field: string) => {
+  const rule = `${field} must be an email address of at most 254 characters`;
+  return v.pipe(
+    v.string(rule),
+    v.transform((s) => s.trim().toLowerCase()),
+    v.maxLength(254, rule),
+    v.email(rule),
+  );
+};
+
+const role = (field: string) => v.picklist(ROLES, `${field} must be claimant, respondent or mediator`);
+
+export const createSessionBody = v.strictObject({
+  title: text('title', { min: 1, max: LIMITS.titleLength }, { trim: true }),
+  caseNumber: v.nullish(text('caseNumber', { min: 1, max: LIMITS.caseNumberLength }, { trim: true })),
+  currency: v.picklist(CURRENCY_CODES, 'currency must be an ISO 4217 code such as USD'),
+  myRole: role('myRole'),
+  invite: v.strictObject({
+    claimant: v.optional(email('invite.claimant')),
+    respondent: v.optional(email('invite.respondent')),
+    mediator: v.optional(email('invite.mediator')),
   }),
-  startsAt: z.iso.datetime({ offset: true }).nullable().optional(),
-  initialRoundSeconds: seconds(LIMITS.initialRoundSeconds).optional(),
-  adjustmentSeconds: seconds(LIMITS.adjustmentSeconds).optional(),
-  bonusPercent: z.number().int().min(LIMITS.bonusPercent.min).max(LIMITS.bonusPercent.max).optional(),
+  startsAt: v.nullish(
+    v.pipe(
+      v.string('startsAt must be an ISO 8601 time such as 2026-03-01T10:00:00Z'),
+      v.isoTimestamp('startsAt must be an ISO 8601 time such as 2026-03-01T10:00:00Z'),
+      v.transform((s) => Date.parse(s)),
+      v.check((ms) => Number.isFinite(ms), 'startsAt must be an ISO 8601 time such as 2026-03-01T10:00:00Z'),
+    ),
+  ),
+  initialRoundSeconds: v.optional(
+    wholeNumber('initialRoundSeconds', LIMITS.initialRoundSeconds.min, LIMITS.initialRoundSeconds.max),
+  ),
+  adjustmentSeconds: v.optional(
+    wholeNumber('adjustmentSeconds', LIMITS.adjustmentSeconds.min, LIMITS.adjustmentSeconds.max),
+  ),
+  bonusPercent: v.optional(wholeNumber('bonusPercent', LIMITS.bonusPercent.min, LIMITS.bonusPercent.max)),
 });
 
-export const inviteBody = z.strictObject({ email, role });
-export const acceptInvitationBody = z.strictObject({ token: z.string().min(1).max(200) });
-export const termsBody = z.strictObject({ text: z.string().min(1).max(LIMITS.termsLength) });
-export const acceptTermsBody = z.strictObject({ version: z.number().int().min(0).max(1_000_000) });
-/** Any JSON number whose value is an integer in range (`1e3` is 1000). */
-export const numberBody = z.strictObject({ amount: z.number().int().min(1).max(Number(MAX_AMOUNT)) });
-export const withdrawBody = z.strictObject({});
+export const inviteBody = v.strictObject({ email: email('email'), role: role('role') });
+export const acceptInvitationBody = v.strictObject({
+  token: v.pipe(
+    v.string('token must be the token of an invitation link'),
+    v.minLength(1, 'token must be 1 to 200 characters'),
+    v.maxLength(200, 'token must be 1 to 200 characters'),
+  ),
+});
+/** Any text is a token to look up: an unknown one, whatever its form, is an invalid invitation (410). */
+export const previewInvitationBody = v.strictObject({
+  token: v.string('token must be the token of an invitation link'),
+});
+export const termsBody = v.strictObject({
+  text: text('text', { min: 1, max: LIMITS.termsLength, multiline: true }),
+});
+export const acceptTermsBody = v.strictObject({ version: wholeNumber('version', 0, 1_000_000) });
+/** Any JSON number whose written value is an integer in range (`1e3` is 1000). */
+export const numberBody = v.strictObject({
+  amount: wholeNumber('amount', 1, Number(MAX_AMOUNT), ' (minor units)'),
+});
+export const withdrawBody = v.strictObject({});
 
 /**
  * Unknown field names are the caller's own text: one could hold a number (`{"4817263": true}`).
- * Only names made of letters and underscores are repeated; the others are only counted.
+ * Only names made of letters and underscores are repeated.
  */
 const SAFE_FIELD_NAME = /^[A-Za-z_]{1,40}$/;
 
-function unknownFields(keys: string[]): string {
-  const named = keys.filter((k) => SAFE_FIELD_NAME.test(k));
-  const others = keys.length - named.length;
-  return [...named, ...(others > 0 ? [`${others} other${others > 1 ? 's' : ''}`] : [])].join(', ');
-}
+type Issue = v.BaseIssue<unknown>;
 
-function describe(error: z.ZodError): string {
-  return error.issues
-    .slice(0, 5)
-    .map((issue) => {
-      const path = issue.path.length > 0 ? issue.path.map(String).join('.') : 'body';
-      if (issue.code === 'unrecognized_keys') return `${path}: unknown field(s) ${unknownFields(issue.keys)}`;
-      if (issue.code === 'invalid_type') return `${path}: expected ${issue.expected}`;
-      if (issue.code === 'too_big' || issue.code === 'too_small') return `${path}: out of range`;
-      if (issue.code === 'invalid_format') return `${path}: invalid ${issue.format}`;
-      if (issue.code === 'invalid_value') return `${path}: not an allowed value`;
-      return `${path}: invalid`;
-    })
-    .join('; ');
-}
-
-/** Parses a raw JSON body against a schema, or throws a 400 that never echoes the input. */
-export function parseBody<T extends z.ZodType>(schema: T, raw: string | undefined): z.output<T> {
-  let json: unknown;
-  try {
-    json = raw === undefined || raw === '' ? undefined : JSON.parse(raw);
-  } catch {
-    throw invalidInput('The body is not valid JSON.');
+function describe(issue: Issue): string {
+  const path = issue.path?.map((item) => String(item.key)) ?? [];
+  const field = path.join('.');
+  if (issue.type === 'strict_object' || issue.type === 'object') {
+    if (issue.expected === 'never') {
+      const name = path.at(-1) ?? '';
+      const parent = path.slice(0, -1).join('.');
+      const shown = SAFE_FIELD_NAME.test(name) ? `"${name}"` : 'a field whose name is not a plain word';
+      return `${parent ? `${parent} has` : 'the body has'} an unknown field ${shown}`;
+    }
+    if (issue.received === 'undefined' && field) return `${field} is required`;
+    return `${field || 'the body'} must be a JSON object`;
   }
-  if (json === undefined) throw invalidInput('A JSON body is required.');
-  const result = schema.safeParse(json);
-  if (!result.success) throw invalidInput(`Invalid body: ${describe(result.error)}.`);
-  return result.data;
+  return issue.message;
 }
 
-/** Peeks at one string field of a body without validating the rest (for checks that come before 400). */
-export function peekField(raw: string | undefined, field: string): string | undefined {
+/** Validates a parsed body, or throws a 400 that states the broken rules. */
+export function validate<S extends v.GenericSchema>(schema: S, json: unknown): v.InferOutput<S> {
+  const result = v.safeParse(schema, json);
+  if (result.success) return result.output;
+  const rules = [...new Set(result.issues.map(describe))].slice(0, 5);
+  throw invalidBody(`${rules.join('; ')}.`);
+}
+
+/** Reads the body strictly (415, UTF-8, duplicates, lossless numbers) and validates it. */
+export function parseBody<S extends v.GenericSchema>(
+  schema: S,
+  source: BodySource,
+  options: { emptyIs?: unknown } = {},
+): v.InferOutput<S> {
+  return validate(schema, readJson(source, options));
+}
+
+/** Peeks at one string field of a body without validating it (for checks that come before 400). */
+export function peekField(source: BodySource, field: string): string | undefined {
   try {
-    const value = (JSON.parse(raw ?? '') as Record<string, unknown>)?.[field];
+    const value = (readJson(source) as Record<string, unknown> | null)?.[field];
     return typeof value === 'string' ? value : undefined;
   } catch {
     return undefined;

@@ -63,3 +63,5 @@ export type Clock = () => number;
 export interface FingerprintKey {
   get(): Promise<Uint8Array>;
 }
+
+export * from './store';

@@ -35,10 +35,12 @@ import { LocalSealer } from '../adapters/local-sealer';
 import { LocalTimer } from '../adapters/local-timer';
 import { SchedulerTimer } from '../adapters/scheduler-timer';
 import { SesMailer } from '../adapters/ses-mailer';
+import { DynamoOutboxStore } from '../adapters/dynamodb/outbox-store';
+import { DynamoSessionStore } from '../adapters/dynamodb/session-store';
+import { DynamoWorkIndex } from '../adapters/dynamodb/work-index';
 import { InvitationTokens } from '../app/invitation-token';
-import { SessionStore } from '../app/session-store';
 import { Idempotency } from '../http/idempotency';
-import type { FingerprintKey, Mailer, Sealer, Timer } from '../ports';
+import type { FingerprintKey, Mailer, OutboxStore, Sealer, SessionStore, Timer, WorkIndex } from '../ports';
 
 export function documentClient() {
   const endpoint = optionalEnv('DYNAMODB_ENDPOINT');
@@ -46,7 +48,15 @@ export function documentClient() {
 }
 
 export function sessionStore(): SessionStore {
-  return new SessionStore(documentClient(), requiredEnv('TABLE_NAME'));
+  return new DynamoSessionStore(documentClient(), requiredEnv('TABLE_NAME'));
+}
+
+export function outboxStore(): OutboxStore {
+  return new DynamoOutboxStore(documentClient(), requiredEnv('TABLE_NAME'));
+}
+
+export function workIndex(): WorkIndex {
+  return new DynamoWorkIndex(documentClient(), requiredEnv('TABLE_NAME'));
 }
 
 export function fingerprintKey(): FingerprintKey {

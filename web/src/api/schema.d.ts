@@ -152,7 +152,8 @@ export interface paths {
          *     `invitation_other_address`; a caller who already holds a role in the session 409
          *     `already_member`. It changes nothing, does not make the caller a member and never
          *     carries the session id (accepting returns the session). A POST only so that the token
-         *     travels in a body, never in a URL that logs keep: it needs no `Idempotency-Key`.
+         *     travels in a body, never in a URL that logs keep; like every POST it takes an
+         *     `Idempotency-Key`, which it does not need.
          */
         post: operations["previewInvitation"];
         delete?: never;
@@ -577,7 +578,11 @@ export interface components {
         };
     };
     responses: {
-        /** @description `invalid_input`: unknown fields, wrong types, limits, or a body that is not JSON. */
+        /**
+         * @description `invalid_input`: unknown fields, wrong types, limits, a body that is not JSON, not valid
+         *     UTF-8 or that repeats a key, or a text with control characters, bidirectional overrides or
+         *     only invisible characters. The message states the rule, never the value sent.
+         */
         InvalidInput: {
             headers: {
                 [name: string]: unknown;
@@ -1039,7 +1044,10 @@ export interface operations {
     previewInvitation: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Scoped to (user, method, path), kept 24 h. See the description at the top. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -1074,7 +1082,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `already_member` or `role_filled`: accepting would fail for this reason. */
+            /** @description `already_member` or `role_filled` (accepting would fail for this reason), or `request_in_progress`. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -1083,7 +1091,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"] & {
                         error?: {
                             /** @enum {unknown} */
-                            code?: "already_member" | "role_filled";
+                            code?: "already_member" | "role_filled" | "request_in_progress";
                         };
                     };
                 };
@@ -1104,6 +1112,7 @@ export interface operations {
             };
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["IdempotencyKeyReused"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];

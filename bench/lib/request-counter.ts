@@ -1,8 +1,7 @@
 /**
  * Counts the requests AWS SDK v3 clients send, by service and operation (`DynamoDB
  * TransactWriteItems`, `KMS Encrypt` …), with a middleware on each client's stack. Used by the
- * benchmark (bench/) through `countRequests` in ./aws-clients: nothing in the product attaches it,
- * so it costs nothing when off.
+ * benchmark through `countRequests` below: nothing in the product attaches it.
  *
  * - `requests` counts the HTTP attempts AWS saw and bills (an SDK retry is a second request), read
  *   from `$metadata.attempts`; `calls` counts `send()`s.
@@ -18,6 +17,14 @@
  * (`GetItem` for a document client's `GetCommand`). A document client shares its base client's
  * stack, so attach to the base client only.
  */
+
+import {
+  dynamoDbClient,
+  kmsClient,
+  schedulerClient,
+  secretsManagerClient,
+  sesClient,
+} from '../../shared/adapters/aws-clients';
 
 /** What the middleware needs of a client: its middleware stack (every SDK v3 client has one). */
 export interface CountableClient {
@@ -188,4 +195,25 @@ export class RequestCounter {
         throw error;
       }
     };
+}
+
+/**
+ * Attaches `counter` to every SDK client the handlers of this process use (the memoized clients
+ * of shared/adapters/aws-clients.ts, for the local endpoints in the environment). Call it after
+ * the local runtime has set its environment. Returns the function that detaches it.
+ */
+export function countRequests(counter: RequestCounter): () => void {
+  const dynamoEndpoint = process.env.DYNAMODB_ENDPOINT;
+  const sesEndpoint = process.env.SES_ENDPOINT;
+  const clients: CountableClient[] = [
+    dynamoDbClient(dynamoEndpoint ? { endpoint: dynamoEndpoint } : {}),
+    sesClient(sesEndpoint ? { endpoint: sesEndpoint } : {}),
+    kmsClient(),
+    schedulerClient(),
+    secretsManagerClient(),
+  ];
+  for (const client of clients) counter.attach(client);
+  return () => {
+    for (const client of clients) counter.detach(client);
+  };
 }
