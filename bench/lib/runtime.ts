@@ -99,7 +99,7 @@ export async function startBenchRuntime(): Promise<BenchRuntime> {
   const port = await freePort();
   let runtime: LocalRuntime;
   try {
-    runtime = await startLocalRuntime({ port, dataDir });
+    runtime = await startLocalRuntime({ port, webPort: 0, dataDir });
   } catch (error) {
     stopCounting();
     unwrapSealer();

@@ -1,6 +1,7 @@
 /**
  * CORS for the local API: the web app's origin, and only it, may call the API from a browser
- * (`npm start` serves the web app on another port, so every call is cross-origin).
+ * (`npm start` serves the web app on another port, so every call is cross-origin). The runtime
+ * also allows Vite's dev server (`npm run dev:web`), the same app served another way.
  *
  * - A preflight (`OPTIONS` with `Access-Control-Request-Method`) on a path that has a route is
  *   answered 204; for the allowed origin with the route's methods, the allowed request headers
@@ -15,8 +16,11 @@
 import type { IncomingMessage } from 'node:http';
 
 export interface CorsOptions {
-  /** The one origin allowed, e.g. `http://127.0.0.1:3001`. */
-  allowOrigin: string;
+  /**
+   * The origins allowed: exact origins (`http://127.0.0.1:3001`) or patterns (when the web app
+   * may be reached under several host names). An allowed origin is echoed.
+   */
+  allowOrigin: string | RegExp | readonly (string | RegExp)[];
   /** Preflight cache. Default 600 s. */
   maxAgeSeconds?: number;
 }
@@ -24,10 +28,17 @@ export interface CorsOptions {
 export const CORS_ALLOWED_HEADERS = 'authorization, content-type, idempotency-key';
 export const CORS_EXPOSED_HEADERS = 'date, apigw-requestid';
 
-const originOf = (req: IncomingMessage) => {
+/** The request's origin when it is allowed. */
+function allowedOrigin(req: IncomingMessage, cors: CorsOptions | undefined): string | undefined {
   const origin = req.headers.origin;
-  return typeof origin === 'string' ? origin : undefined;
-};
+  if (!cors || typeof origin !== 'string') return undefined;
+  const rules: readonly (string | RegExp)[] =
+    typeof cors.allowOrigin === 'string' || cors.allowOrigin instanceof RegExp
+      ? [cors.allowOrigin]
+      : cors.allowOrigin;
+  const allowed = rules.some((rule) => (typeof rule === 'string' ? origin === rule : rule.test(origin)));
+  return allowed ? origin : undefined;
+}
 
 export const isPreflight = (req: IncomingMessage) =>
   req.method === 'OPTIONS' && typeof req.headers['access-control-request-method'] === 'string';
@@ -35,9 +46,10 @@ export const isPreflight = (req: IncomingMessage) =>
 /** Headers for a non-preflight response. */
 export function corsHeaders(req: IncomingMessage, cors: CorsOptions | undefined): Record<string, string> {
   if (!cors) return {};
-  if (originOf(req) !== cors.allowOrigin) return { vary: 'Origin' };
+  const origin = allowedOrigin(req, cors);
+  if (!origin) return { vary: 'Origin' };
   return {
-    'access-control-allow-origin': cors.allowOrigin,
+    'access-control-allow-origin': origin,
     'access-control-expose-headers': CORS_EXPOSED_HEADERS,
     vary: 'Origin',
   };
@@ -49,9 +61,10 @@ export function preflightHeaders(
   cors: CorsOptions | undefined,
   methods: string[],
 ): Record<string, string> {
-  if (!cors || originOf(req) !== cors.allowOrigin) return { vary: 'Origin' };
+  const origin = allowedOrigin(req, cors);
+  if (!cors || !origin) return cors ? { vary: 'Origin' } : {};
   return {
-    'access-control-allow-origin': cors.allowOrigin,
+    'access-control-allow-origin': origin,
     'access-control-allow-methods': [...methods, 'OPTIONS'].join(', '),
     'access-control-allow-headers': CORS_ALLOWED_HEADERS,
     'access-control-max-age': String(cors.maxAgeSeconds ?? 600),
