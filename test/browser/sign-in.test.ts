@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { launchBrowser, person, signIn } from './support/browser';
 import { createSession, invitationPath } from './support/dev';
 
-const api = inject('browserApiUrl');
+const api = inject('apiUrl');
 const web = inject('webUrl');
 let browser: Browser;
 
