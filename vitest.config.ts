@@ -76,7 +76,8 @@ export default defineConfig({
           name: 'browser',
           include: ['test/browser/**/*.test.ts'],
           globalSetup: ['test/browser/setup/global.ts'],
-          testTimeout: 120_000,
+          // One test walks a whole negotiation through three browsers; a loaded machine is slow.
+          testTimeout: 240_000,
           hookTimeout: 120_000,
           fileParallelism: false,
         },
