@@ -54,7 +54,9 @@ async function enterNumber(who: Person, typed: string) {
   await who.page.getByRole('textbox', { name: 'Your number' }).fill(typed);
   await who.page.getByRole('button', { name: 'Submit number' }).click();
   await who.page.getByRole('dialog').getByRole('button', { name: 'Confirm' }).click();
-  await who.page.getByText('Your number was submitted.').waitFor();
+  // The dialog closes once the API has accepted the number (the number form itself may be gone
+  // by then: a number that makes the deal ends the round).
+  await who.page.getByRole('dialog').waitFor({ state: 'hidden' });
 }
 
 describe('a negotiation in the browser', () => {
