@@ -44,10 +44,11 @@ async function joinByEmailLink(who: Person, screen: string) {
   await signIn(who);
   await who.page.getByRole('button', { name: 'Accept invitation' }).waitFor();
   const backAtInvitation = new URL(who.page.url());
+  const shown = await who.page.getByRole('main').innerText();
   problems.push(...(await checkScreen(who.page, screen)));
   await who.page.getByRole('button', { name: 'Accept invitation' }).click();
   await who.page.getByRole('heading', { level: 1, name: 'Acme v. Widget' }).waitFor();
-  return backAtInvitation;
+  return { backAtInvitation, shown };
 }
 
 async function enterNumber(who: Person, typed: string) {
@@ -142,9 +143,18 @@ describe('a negotiation in the browser', () => {
 
     // Assess
     expect(new URL(sessionUrl).pathname).toMatch(/^\/sessions\/[A-Za-z0-9_-]{22,}$/);
-    for (const back of [bobBack, miaBack]) {
-      expect(back.pathname).toBe('/invite');
-      expect(back.searchParams.get('token')).toMatch(/^[A-Za-z0-9_-]+$/);
+    for (const { backAtInvitation } of [bobBack, miaBack]) {
+      expect(backAtInvitation.pathname).toBe('/invite');
+      expect(backAtInvitation.searchParams.get('token')).toMatch(/^[A-Za-z0-9_-]+$/);
+    }
+    for (const [{ shown }, role] of [
+      [bobBack, 'Respondent'],
+      [miaBack, 'Mediator'],
+    ] as const) {
+      expect(shown).toContain('Invitation: Acme v. Widget');
+      expect(shown).toContain(`Your role\n${role}`);
+      expect(shown).toContain(`Invited by\n${alice.email}`);
+      expect(shown).toContain('Bonus: 5%');
     }
     expect(refusals).toEqual([
       'Use digits only, with an optional decimal point, e.g. 100,000.50.',
