@@ -135,10 +135,10 @@ export async function awsRequests(
     await bench.runtime.settle();
     bench.usage.reset();
     const started = performance.now();
-    report = (await handler(undefined, lambdaContext('reconciler', { timeoutMs: 60_000 }))) as unknown as Record<
-      string,
-      unknown
-    >;
+    report = (await handler(
+      undefined,
+      lambdaContext('reconciler', { timeoutMs: 60_000 }),
+    )) as unknown as Record<string, unknown>;
     wallMs = performance.now() - started;
     if (bench.usage.reconcilerRuns <= 1 || attempt === 3) break;
   }

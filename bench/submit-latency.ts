@@ -13,8 +13,8 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { TABLE_NAME } from '../local/runtime';
 import { LocalSealer } from '../shared/adapters/local-sealer';
-import { SESSION_SK, sessionPk } from '../shared/table/keys';
 import { documentClient } from '../shared/runtime/dependencies';
+import { SESSION_SK, sessionPk } from '../shared/table/keys';
 import { type BenchRuntime, onServerTiming, type PreparedSession } from './lib/runtime';
 import { type Summary, summarize } from './lib/stats';
 

@@ -1,5 +1,5 @@
 /**
- * A small HTTP client for the local runtime (SPEC §3 routes and the §6 dev routes), timing every
+ * A small HTTP client for the local runtime (openapi.yaml routes and the local dev routes of docs/dev-routes.md), timing every
  * request by route. Used in-process by the latency benchmarks and in a child process by the
  * throughput load clients (bench/load-client.ts).
  */

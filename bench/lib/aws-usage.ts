@@ -16,13 +16,9 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { LocalSealer } from '../../shared/adapters/local-sealer';
-import {
-  type OperationCount,
-  RequestCounter,
-  type RequestRecord,
-} from './request-counter';
 import { TABLE } from '../../shared/table/definition';
 import { DynamoDbUsageModel } from './dynamodb-usage';
+import { type OperationCount, RequestCounter, type RequestRecord } from './request-counter';
 
 export interface RequestScope {
   route: string;

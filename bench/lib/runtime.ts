@@ -17,8 +17,8 @@ import { type LocalRuntime, startLocalRuntime } from '../../local/runtime';
 import { freePort } from '../../local/services/process';
 import { API_ROUTES } from '../../shared/http/routes';
 import { BenchClient, benchAddresses, DEMAND, type Person } from './api';
-import { countRequests } from './request-counter';
 import { AwsUsage, requestScope } from './aws-usage';
+import { countRequests } from './request-counter';
 
 const DEV_ROUTES = ['POST /dev/token', 'POST /dev/clock', 'GET /dev/emails'];
 

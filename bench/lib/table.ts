@@ -7,7 +7,4 @@ export function markdownTable(header: string[], rows: (string | number)[][]): st
   return [line(header), rule, ...cells.slice(1).map(line)].join('\n');
 }
 
-export const fmtInt = (n: number) => Math.round(n).toLocaleString('en-US');
-export const fmtBytes = (n: number) => `${(n / 1024).toFixed(0)} KiB`;
 export const fmtRatio = (n: number) => (Number.isFinite(n) ? `${n.toFixed(2)}×` : '—');
-export const fmtUsd = (n: number, digits = 6) => `$${n.toFixed(digits)}`;

@@ -50,7 +50,11 @@ async function dispatchRecord(record: DynamoDBRecord): Promise<void> {
     const result = await dispatcher.dispatch(key);
     logger.info('outbox record dispatched', { sessionId: key.sessionId, outboxId: key.id, result });
   } catch (error) {
-    logger.error('outbox dispatch failed', { sessionId: key.sessionId, outboxId: key.id, ...errorFacts(error) });
+    logger.error('outbox dispatch failed', {
+      sessionId: key.sessionId,
+      outboxId: key.id,
+      ...errorFacts(error),
+    });
     throw new Error(`dispatch of ${key.id} (${key.sessionId}) failed: ${errorName(error)}`);
   }
 }

@@ -98,5 +98,3 @@ export function createAwsJsonClient(options: AwsJsonClientOptions) {
     },
   };
 }
-
-export type AwsJsonClient = ReturnType<typeof createAwsJsonClient>;

@@ -67,9 +67,8 @@ export const dynamoDbClient = /* @__PURE__ */ memoized((config) => new DynamoDBC
  * A document client over the shared DynamoDB client; undefined attributes are left out. It shares
  * the base client's middleware stack (a middleware added to that client sees its requests).
  */
-export const dynamoDbDocumentClient = /* @__PURE__ */ memoized(
-  (config) =>
-    DynamoDBDocumentClient.from(dynamoDbClient({ region: config.region, endpoint: config.endpoint }), {
-      marshallOptions: { removeUndefinedValues: true },
-    }),
+export const dynamoDbDocumentClient = /* @__PURE__ */ memoized((config) =>
+  DynamoDBDocumentClient.from(dynamoDbClient({ region: config.region, endpoint: config.endpoint }), {
+    marshallOptions: { removeUndefinedValues: true },
+  }),
 );

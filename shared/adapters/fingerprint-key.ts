@@ -1,5 +1,5 @@
 /**
- * The HMAC key for fingerprints of request bodies (idempotency, SPEC §2.4): a secret, never a
+ * The HMAC key for fingerprints of request bodies (idempotency, docs/rules.md, "Who learns what"): a secret, never a
  * constant. In AWS it is a Secrets Manager secret, read once per module instance (Lambda
  * execution environment); locally a 32-byte file created with mode 0600 on first use.
  */

@@ -1,5 +1,5 @@
 /**
- * Seals amounts with a KMS symmetric key (SPEC §5): `Encrypt` with the encryption context
+ * Seals amounts with a KMS symmetric key (docs/deploy.md): `Encrypt` with the encryption context
  * {sessionId, side, seq}, `Decrypt` with the same context and key id, so a ciphertext moved to
  * another session, side or seq fails to open. The plaintext is always 8 bytes, so KMS ciphertexts
  * under one key all have the same length.

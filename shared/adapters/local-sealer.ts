@@ -1,5 +1,5 @@
 /**
- * The local stand-in for KMS (SPEC §6): AES-256-GCM with a random 12-byte IV and the encryption
+ * The local stand-in for KMS (the local runtime, DEVELOPERS.md): AES-256-GCM with a random 12-byte IV and the encryption
  * context (canonical JSON of {sessionId, side, seq}) as additional authenticated data, so a
  * ciphertext moved to another session, side or seq fails to open, as with KMS.
  *

@@ -1,5 +1,5 @@
 /**
- * The local stand-in for EventBridge Scheduler (SPEC §6): one-time timers kept as items of the
+ * The local stand-in for EventBridge Scheduler (the local runtime, DEVELOPERS.md): one-time timers kept as items of the
  * application table, fired by the local runtime on the business clock (it invokes the phase-timer
  * handler with the same `TimerInput` Scheduler would send, then calls `complete`).
  *
@@ -12,13 +12,12 @@
  * The items carry no `workPk` (the reconciler's work index) and no `status`/`matchDue`, so no
  * stream filter ever selects them.
  */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Timer, TimerRequest } from '../ports';
+import { LOCAL_TIMER_PK } from '../table/keys';
+import { isAwsError } from './errors';
 import type { TimerInput } from './scheduler-timer';
 import { TIMER_NAME_PATTERN } from './timer-name';
-
-export const LOCAL_TIMER_PK = 'TIMER';
 
 /** A pending local timer, with the input phase-timer gets when it fires. */
 export interface DueTimer extends TimerRequest {
@@ -52,7 +51,7 @@ export class LocalTimer implements Timer {
         }),
       );
     } catch (error) {
-      if (isConditionFailure(error)) return; // exists: left as it is
+      if (isAwsError(error, 'ConditionalCheckFailedException')) return; // exists: left as it is
       throw error;
     }
   }
@@ -103,11 +102,4 @@ export class LocalTimer implements Timer {
       new DeleteCommand({ TableName: this.tableName, Key: { pk: LOCAL_TIMER_PK, sk: name } }),
     );
   }
-}
-
-function isConditionFailure(error: unknown): boolean {
-  return (
-    error instanceof ConditionalCheckFailedException ||
-    (error instanceof Error && error.name === 'ConditionalCheckFailedException')
-  );
 }

@@ -1,5 +1,5 @@
 /**
- * One-time EventBridge Scheduler schedules that invoke phase-timer (SPEC §5): `at(...)` in UTC,
+ * One-time EventBridge Scheduler schedules that invoke phase-timer (docs/deploy.md): `at(...)` in UTC,
  * deterministic names, flexible window off, a retry policy, a dead-letter queue, deleted after
  * completion. Creating a schedule that already exists is a success (idempotent `ensure`);
  * deleting one that is gone is a success too.
@@ -19,14 +19,12 @@
  * harmless, and the reconciler finalizes overdue steps if every attempt fails.
  */
 import {
-  ConflictException,
   CreateScheduleCommand,
   DeleteScheduleCommand,
-  ResourceNotFoundException,
   type SchedulerClient,
 } from '@aws-sdk/client-scheduler';
 import type { Timer, TimerRequest } from '../ports';
-import { dependencyFailure } from './errors';
+import { dependencyFailure, isAwsError } from './errors';
 import { TIMER_NAME_PATTERN } from './timer-name';
 
 export const TIMER_MAXIMUM_RETRY_ATTEMPTS = 10;
@@ -110,7 +108,7 @@ export class SchedulerTimer implements Timer {
     try {
       await this.client.send(command);
     } catch (error) {
-      if (error instanceof ConflictException || errorNamed(error, 'ConflictException')) return; // exists
+      if (isAwsError(error, 'ConflictException')) return; // exists
       throw dependencyFailure('scheduler', 'CreateSchedule', error);
     }
   }
@@ -122,8 +120,7 @@ export class SchedulerTimer implements Timer {
         try {
           await this.client.send(new DeleteScheduleCommand({ Name: name, GroupName: this.groupName }));
         } catch (error) {
-          if (error instanceof ResourceNotFoundException || errorNamed(error, 'ResourceNotFoundException'))
-            return;
+          if (isAwsError(error, 'ResourceNotFoundException')) return;
           throw dependencyFailure('scheduler', 'DeleteSchedule', error);
         }
       }),
@@ -137,9 +134,4 @@ function assertName(name: string): void {
   if (!TIMER_NAME_PATTERN.test(name)) {
     throw new RangeError('timer name must be 1–64 characters of [0-9a-zA-Z-_.]');
   }
-}
-
-/** Matches by name too: the mock or a second copy of the SDK may throw a look-alike class. */
-function errorNamed(error: unknown, name: string): boolean {
-  return error instanceof Error && error.name === name;
 }

@@ -1,6 +1,6 @@
 /**
  * The plaintext both sealers encrypt: an amount as exactly 8 bytes, big-endian, so every
- * ciphertext has the same length whatever the amount (SPEC §2.4). Errors never contain the amount.
+ * ciphertext has the same length whatever the amount (docs/rules.md, "Who learns what"). Errors never contain the amount.
  */
 import { MAX_AMOUNT, MIN_AMOUNT, SIDES } from '../engine/types';
 import type { SealContext } from '../ports';

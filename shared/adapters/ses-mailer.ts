@@ -1,5 +1,5 @@
 /**
- * Sends an email with SES v2 (SPEC §4, §5): one SendEmail per email, plain text and HTML in UTF-8,
+ * Sends an email with SES v2 (docs/rules.md, "Emails"; docs/deploy.md): one SendEmail per email, plain text and HTML in UTF-8,
  * through the configuration set when one is given (bounce and complaint handling).
  */
 import { type SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';

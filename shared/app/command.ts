@@ -6,7 +6,15 @@
  * rest: reading `now` just before deciding, the outbox records the events imply, and the receipt
  * that records the result with the change (idempotency).
  */
-import { type DomainEvent, isRejection, isSide, type Result, type Role, type Side, type Transition } from '../engine';
+import {
+  type DomainEvent,
+  isRejection,
+  isSide,
+  type Result,
+  type Role,
+  type Side,
+  type Transition,
+} from '../engine';
 import { type Actor, type Clock, ConflictError, type Receipt, type SessionStore } from '../ports';
 import { type OutboxRecord, outboxFor } from './outbox';
 import { forbidden, fromEngine, sessionNotFound } from './rejections';

@@ -1,5 +1,5 @@
 /**
- * Dispatches one outbox record (SPEC §4, §5): creates the timers it asks for, cancels the ones it
+ * Dispatches one outbox record (docs/rules.md, "Emails"; docs/deploy.md): creates the timers it asks for, cancels the ones it
  * retires, renders and sends its email, then marks it sent by a conditional write
  * (`status = pending` → `sent`, leaving the reconciler's work index).
  *

@@ -82,7 +82,13 @@ export function outboxFor(record: SessionRecord, events: DomainEvent[], now: num
   for (const event of events) {
     switch (event.type) {
       case 'TermsSettled':
-        records.push({ ...base, id: 'terms-settled', notice: null, timers: timersFor(session, now), cancelTimers: [] });
+        records.push({
+          ...base,
+          id: 'terms-settled',
+          notice: null,
+          timers: timersFor(session, now),
+          cancelTimers: [],
+        });
         break;
       case 'InitialRoundOpened':
         records.push({

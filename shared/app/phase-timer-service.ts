@@ -1,5 +1,5 @@
 /**
- * What a phase timer does when it fires (SPEC §2.1, §4, §5). It trusts its own clock, never the
+ * What a phase timer does when it fires (docs/rules.md, "Phases", "Emails"; docs/deploy.md). It trusts its own clock, never the
  * event: the event only says which session to look at and which kind of timer fired.
  *
  * - `initial_round_opens`, `initial_round_deadline`, `session_end`: `finalizeDue(session, now)`

@@ -1,5 +1,5 @@
 /**
- * The reconciler (SPEC §5): every few minutes it repairs whatever a lost stream record (24 h
+ * The reconciler (docs/deploy.md): every few minutes it repairs whatever a lost stream record (24 h
  * retention, an exhausted retry), a lost timer or a crash left undone, so nothing is ever lost.
  * It reads the sparse work index `byWork`: active sessions (workPk = ACTIVE) and unsent outbox
  * records (workPk = OUTBOX).
@@ -8,7 +8,7 @@
  * - **evaluation overdue** (`evaluatedSeq < seq` and the oldest pending move is older than
  *   `evaluationGraceMs`): re-drive match through the stream by setting the `matchDue` marker again
  *   (plus a `redrive` stamp, so the item really changes and the stream emits a record). The
- *   reconciler never opens a number itself: only match and own-number may Decrypt (SPEC §5).
+ *   reconciler never opens a number itself: only match and own-number may Decrypt (docs/deploy.md).
  *   The update is conditional on the revision read, so a session that has moved on is left alone.
  * - **phase change or end overdue**: `finalizeDue` and commit if it produced events (phase-timer's
  *   own code path, conditional on the revision, retried on conflict).

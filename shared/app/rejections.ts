@@ -3,7 +3,7 @@
  * code and a sentence that states the rule (never the value sent, never a hint that a session
  * exists); shared/http maps each code to its HTTP status (openapi.yaml).
  */
-import type { Rejection as EngineRejection, RejectionCode as EngineCode } from '../engine';
+import type { RejectionCode as EngineCode, Rejection as EngineRejection } from '../engine';
 
 export type RejectionCode =
   | Exclude<EngineCode, 'nothing_to_evaluate'>

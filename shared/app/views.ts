@@ -1,5 +1,5 @@
 /**
- * The session view of SPEC §3, computed for one caller from the stored aggregate and `now`.
+ * The session view of openapi.yaml, computed for one caller from the stored aggregate and `now`.
  * Nothing in it changes with the other side's writes beyond `hasNumber` (and, inherent to the
  * product, the phase, the schedule once step 3 opens early, and the outcome): no seq, no
  * revision, no update time.

@@ -1,5 +1,5 @@
 /**
- * ISO 4217 currencies a session may use, with the number of digits of their minor unit (SPEC §2:
+ * ISO 4217 currencies a session may use, with the number of digits of their minor unit (docs/rules.md:
  * amounts are integers in the currency's minor unit).
  *
  * The table is ISO 4217 list one (current currencies and funds) as amended up to the Caribbean

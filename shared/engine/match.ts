@@ -24,7 +24,7 @@ export interface MatchResult {
 }
 
 /**
- * Evaluates a pair of standing numbers (SPEC §2.3). No overlap (demand > offer) → null: no deal.
+ * Evaluates a pair of standing numbers (docs/rules.md, "Match and deal amount"). No overlap (demand > offer) → null: no deal.
  * Exact match → that number, with no draw. Otherwise a uniform draw from [demand, offer], rounded
  * by the neutral rounding rule. In step 3 with a bonus percent above 0 the bonus goes to the side
  * that did not move: its number was already there when the mover's created the overlap.

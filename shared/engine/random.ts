@@ -7,7 +7,7 @@ import type { RandomSource } from './types';
 export const MAX_DRAW_ATTEMPTS = 128;
 
 /**
- * A uniform integer in [lo, hi] (inclusive) from `random`, by rejection sampling (SPEC §2.3):
+ * A uniform integer in [lo, hi] (inclusive) from `random`, by rejection sampling (docs/rules.md, "Match and deal amount"):
  * take the fewest bytes that hold `hi − lo`, read them big-endian, mask the top byte to the bit
  * length of `hi − lo`, and draw again while the value is ≥ the size of the range. No modulo bias,
  * no floats: the range may be far wider than 2^53.

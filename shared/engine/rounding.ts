@@ -1,7 +1,7 @@
 import type { Side } from './types';
 
 /**
- * The neutral rounding rule of SPEC §2.3. `x` is the uniform draw from the overlap [lo, hi].
+ * The neutral rounding rule of docs/rules.md, "Match and deal amount". `x` is the uniform draw from the overlap [lo, hi].
  * With d = the number of digits of x and s = 10^max(d − 3, 0): among the multiples of s inside
  * [lo, hi], take the one nearest x, ties to the even multiple (m·s with m even). If none lies
  * inside, divide s by 10 and repeat; at s = 1 the result is x itself.
@@ -41,7 +41,7 @@ export function roundNeutral(lo: bigint, hi: bigint, x: bigint): bigint {
   return x;
 }
 
-/** The largest step-3 bonus a session may fix at creation (SPEC §2.3: an integer 0–20). */
+/** The largest step-3 bonus a session may fix at creation (docs/rules.md, "Match and deal amount": an integer 0–20). */
 export const MAX_BONUS_PERCENT = 20;
 
 /** Whether `p` is a valid bonus percent: an integer 0–20. */
@@ -50,7 +50,7 @@ export function isBonusPercent(p: number): boolean {
 }
 
 /**
- * The step-3 bonus of SPEC §2.3, applied to the base amount: respondent → base × (100 − p) / 100,
+ * The step-3 bonus of docs/rules.md, "Match and deal amount", applied to the base amount: respondent → base × (100 − p) / 100,
  * claimant → base × (100 + p) / 100, rounded half-to-even to the minor unit; no bonus side → base.
  * Integers only: the product can exceed 2^53.
  */

@@ -8,7 +8,7 @@ export type Role = Side | 'mediator';
 export const ROLES: readonly Role[] = ['claimant', 'respondent', 'mediator'];
 export const isSide = (role: Role): role is Side => role !== 'mediator';
 
-/** The effective phase of a session (SPEC §2.1). */
+/** The effective phase of a session (docs/rules.md, "Phases"). */
 export type Phase =
   | 'setup'
   | 'scheduled'
@@ -17,7 +17,6 @@ export type Phase =
   | 'settled'
   | 'no_deal'
   | 'withdrawn';
-export const ENDED_PHASES: readonly Phase[] = ['settled', 'no_deal', 'withdrawn'];
 
 /** The step in which a number was accepted: step 2 (`initial_round`) or step 3 (`adjustment`). */
 export type Step = 'initial_round' | 'adjustment';

@@ -17,7 +17,11 @@ export interface BodySource {
 }
 
 export const unsupportedMediaType = () =>
-  new HttpError(415, 'unsupported_media_type', 'The body must be JSON, sent as Content-Type: application/json.');
+  new HttpError(
+    415,
+    'unsupported_media_type',
+    'The body must be JSON, sent as Content-Type: application/json.',
+  );
 
 const JSON_TYPE = /^application\/json\s*(;\s*charset\s*=\s*"?utf-8"?\s*)?$/i;
 const utf8 = new TextDecoder('utf-8', { fatal: true });

@@ -16,7 +16,13 @@ import { HttpError, type HttpResult } from './errors';
 import type { Idempotency, IdempotencyStart } from './idempotency';
 import { bodyLimit } from './middleware/body-limit';
 import { httpFailure, jsonErrors, toApiResult } from './middleware/json-errors';
-import { type Caller, type CallerContext, authorizerClaims, callerFromClaims, verifiedCaller } from './middleware/verified-caller';
+import {
+  authorizerClaims,
+  type Caller,
+  type CallerContext,
+  callerFromClaims,
+  verifiedCaller,
+} from './middleware/verified-caller';
 import { API_ROUTES } from './routes';
 import { type TokenVerifier, tokenVerifierFromEnv } from './token-verifier';
 
@@ -49,7 +55,9 @@ function unknownRoute(event: ApiEvent): HttpError {
   const segments = (event.rawPath ?? '').split('/');
   const known = API_ROUTES.some((route) => {
     const template = route.path.split('/');
-    return template.length === segments.length && template.every((t, i) => t.startsWith('{') || t === segments[i]);
+    return (
+      template.length === segments.length && template.every((t, i) => t.startsWith('{') || t === segments[i])
+    );
   });
   return known
     ? new HttpError(405, 'method_not_allowed', 'This method is not allowed on this path.')
@@ -69,7 +77,11 @@ export interface ApiHandlerOptions {
 }
 
 /** Starts claiming the request's Idempotency-Key, if it has one (not awaited: it runs beside the route). */
-function claimKey(event: ApiEvent, caller: Caller, options: ApiHandlerOptions): Promise<IdempotencyStart> | null {
+function claimKey(
+  event: ApiEvent,
+  caller: Caller,
+  options: ApiHandlerOptions,
+): Promise<IdempotencyStart> | null {
   const key = event.headers?.['idempotency-key'];
   const method = event.requestContext.http.method.toUpperCase();
   if (key === undefined || !MUTATING.has(method) || !options.idempotency) return null;
@@ -109,7 +121,10 @@ export function apiHandler(options: ApiHandlerOptions) {
         return claim.then((started) => {
           if ('replay' in started) throw new Replay(started.replay);
           const { guard } = started;
-          return { with: (result: T) => guard.completeWith(present(result)), alone: (result: T) => guard.completeAlone(present(result)) };
+          return {
+            with: (result: T) => guard.completeWith(present(result)),
+            alone: (result: T) => guard.completeAlone(present(result)),
+          };
         });
       },
     };

@@ -117,7 +117,8 @@ export class Idempotency {
       const held = (error as { Item?: Parameters<typeof unmarshall>[0] }).Item;
       const existing = held ? unmarshall(held) : undefined;
       if (existing && existing.fingerprint !== fingerprint) throw reused();
-      if (existing?.status === 'done') return { replay: JSON.parse(existing.response as string) as HttpResult };
+      if (existing?.status === 'done')
+        return { replay: JSON.parse(existing.response as string) as HttpResult };
       throw inProgress();
     }
     return { guard: new IdempotencyGuard(this.db, this.tableName, pk, fingerprint, leaseId, now) };

@@ -19,5 +19,6 @@ export const submitNumberRoutes = (deps: NumbersDeps): Routes => ({
 });
 
 export const ownNumberRoutes = (deps: NumbersDeps): Routes => ({
-  'GET /sessions/{id}/number': async ({ caller, params }) => ok(await readOwnNumber(deps, caller, params.id!)),
+  'GET /sessions/{id}/number': async ({ caller, params }) =>
+    ok(await readOwnNumber(deps, caller, params.id!)),
 });

@@ -25,7 +25,11 @@ const STATUS: Record<RejectionCode, number> = {
 export function asHttpError(error: unknown): unknown {
   if (!(error instanceof Rejected)) return error;
   if (error.code === 'evaluation_pending') {
-    return new HttpError(503, 'service_unavailable', 'A dependency failed. Nothing was changed; it is safe to retry.');
+    return new HttpError(
+      503,
+      'service_unavailable',
+      'A dependency failed. Nothing was changed; it is safe to retry.',
+    );
   }
   return new HttpError(STATUS[error.code], error.code, error.message);
 }

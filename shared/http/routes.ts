@@ -1,5 +1,5 @@
 /**
- * The HTTP routes of SPEC §3 and the function serving each. The CDK stack and the local runtime
+ * The HTTP routes of openapi.yaml and the function serving each. The CDK stack and the local runtime
  * both build their routes from this list, so they cannot drift apart.
  */
 export type ApiFunctionName = 'api' | 'submit-number' | 'own-number';
@@ -25,5 +25,3 @@ export const API_ROUTES: readonly ApiRoute[] = [
   { method: 'PUT', path: '/sessions/{id}/number', fn: 'submit-number' },
   { method: 'GET', path: '/sessions/{id}/number', fn: 'own-number' },
 ];
-
-export const routeKey = (route: ApiRoute) => `${route.method} ${route.path}`;

@@ -100,8 +100,8 @@ function describe(issue: Issue): string {
     if (issue.expected === 'never') {
       const name = path.at(-1) ?? '';
       const parent = path.slice(0, -1).join('.');
-      const shown = SAFE_FIELD_NAME.test(name) ? `"${name}"` : 'a field whose name is not a plain word';
-      return `${parent ? `${parent} has` : 'the body has'} an unknown field ${shown}`;
+      const shown = SAFE_FIELD_NAME.test(name) ? ` "${name}"` : '';
+      return `${parent ? `${parent} has` : 'the body has'} an unknown field${shown}`;
     }
     if (issue.received === 'undefined' && field) return `${field} is required`;
     return `${field || 'the body'} must be a JSON object`;
@@ -111,6 +111,10 @@ function describe(issue: Issue): string {
 
 /** Validates a parsed body, or throws a 400 that states the broken rules. */
 export function validate<S extends v.GenericSchema>(schema: S, json: unknown): v.InferOutput<S> {
+  // Every body is an object (valibot would take an array for one with missing fields).
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+    throw invalidBody('the body must be a JSON object.');
+  }
   const result = v.safeParse(schema, json);
   if (result.success) return result.output;
   const rules = [...new Set(result.issues.map(describe))].slice(0, 5);

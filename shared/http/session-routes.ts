@@ -64,7 +64,11 @@ export function sessionRoutes(deps: SessionRoutesDeps): Routes {
       ),
     'DELETE /sessions/{id}/invitations/{email}': async ({ caller, params, receipt }) => {
       const email = decodedOnce(params.email!);
-      await revokeInvitation(deps, { caller, sessionId: params.id!, input: () => ({ email }) }, receipt(noContent));
+      await revokeInvitation(
+        deps,
+        { caller, sessionId: params.id!, input: () => ({ email }) },
+        receipt(noContent),
+      );
       return noContent();
     },
     'POST /invitations/accept': async ({ caller, body, receipt }) =>

@@ -15,7 +15,11 @@ export type TokenClaims = { sub?: string; email?: unknown; email_verified?: unkn
 
 export type TokenVerifier = (authorization: string | undefined) => Promise<TokenClaims>;
 
-export function bearerTokenVerifier(options: { issuer: string; audience: string; jwks?: Jwks }): TokenVerifier {
+export function bearerTokenVerifier(options: {
+  issuer: string;
+  audience: string;
+  jwks?: Jwks;
+}): TokenVerifier {
   const verifier = JwtVerifier.create({
     issuer: options.issuer,
     audience: options.audience,

@@ -4,7 +4,7 @@
  */
 import type { Side } from '../engine/types';
 
-/** The encryption context every sealed number is bound to (SPEC §5). */
+/** The encryption context every sealed number is bound to (docs/deploy.md). */
 export interface SealContext {
   sessionId: string;
   side: Side;

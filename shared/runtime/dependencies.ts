@@ -27,6 +27,9 @@ import {
   secretsManagerClient,
   sesClient,
 } from '../adapters/aws-clients';
+import { DynamoOutboxStore } from '../adapters/dynamodb/outbox-store';
+import { DynamoSessionStore } from '../adapters/dynamodb/session-store';
+import { DynamoWorkIndex } from '../adapters/dynamodb/work-index';
 import { optionalEnv, requiredEnv } from '../adapters/env';
 import { dependencyFailure } from '../adapters/errors';
 import { FileFingerprintKey, SecretsManagerFingerprintKey } from '../adapters/fingerprint-key';
@@ -35,9 +38,6 @@ import { LocalSealer } from '../adapters/local-sealer';
 import { LocalTimer } from '../adapters/local-timer';
 import { SchedulerTimer } from '../adapters/scheduler-timer';
 import { SesMailer } from '../adapters/ses-mailer';
-import { DynamoOutboxStore } from '../adapters/dynamodb/outbox-store';
-import { DynamoSessionStore } from '../adapters/dynamodb/session-store';
-import { DynamoWorkIndex } from '../adapters/dynamodb/work-index';
 import { InvitationTokens } from '../app/invitation-token';
 import { Idempotency } from '../http/idempotency';
 import type { FingerprintKey, Mailer, OutboxStore, Sealer, SessionStore, Timer, WorkIndex } from '../ports';

@@ -61,7 +61,7 @@ export function createTableInput(tableName: string) {
 
 /**
  * Stream filters for the event source mappings (CDK) and the local poller: one definition for
- * both. They compare with constants only (SPEC §5). Number writes set `matchDue = 1`; match's own
+ * both. They compare with constants only (docs/deploy.md). Number writes set `matchDue = 1`; match's own
  * writes remove it, so match never triggers itself. Outbox records are selected while unsent.
  */
 export const STREAM_FILTERS = {

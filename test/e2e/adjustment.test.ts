@@ -1,6 +1,6 @@
 /**
  * Step 3 (adjustment) over HTTP: the bonus both ways, the 3-day reminder and the end without a
- * deal, and a burst of concurrent moves from both sides ending in exactly one deal (SPEC §2.1–2.3).
+ * deal, and a burst of concurrent moves from both sides ending in exactly one deal (docs/rules.md, "Phases" to "Match and deal amount").
  */
 import { describe, expect, inject, it } from 'vitest';
 import { E2eClient, type PreparedSession } from '../support/e2e-client';

@@ -1,5 +1,5 @@
 /**
- * The session view of SPEC §3 as the end-to-end tests expect it, built field by field. Compared
+ * The session view of openapi.yaml as the end-to-end tests expect it, built field by field. Compared
  * with `toEqual`, it also proves the view has no other field (no `seq`, no `updatedAt`).
  */
 import { expect } from 'vitest';

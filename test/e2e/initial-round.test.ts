@@ -1,6 +1,6 @@
 /**
  * Step 2 (the initial round) over HTTP against the running local runtime: an exact match, an
- * overlap, no overlap, and silence until the deadline (SPEC §2.1, §2.3, §4).
+ * overlap, no overlap, and silence until the deadline (docs/rules.md, "Phases", "Match and deal amount", "Emails").
  */
 import { describe, expect, inject, it } from 'vitest';
 import { E2eClient } from '../support/e2e-client';

@@ -1,6 +1,6 @@
 /**
  * People and invitations over HTTP: links read from the invitation emails, single use, bound to
- * the invited address; who sees which members (SPEC §2.5, §3, §4).
+ * the invited address; who sees which members (docs/rules.md, "People and roles", "Emails"; openapi.yaml).
  */
 import { describe, expect, inject, it } from 'vitest';
 import { E2eClient, emailsFor } from '../support/e2e-client';

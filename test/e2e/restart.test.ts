@@ -1,5 +1,5 @@
 /**
- * A restart in the middle of a session (SPEC §6: data kept across restarts, the stream poller's
+ * A restart in the middle of a session (docs/dev-routes.md: data kept across restarts, the stream poller's
  * checkpoint, timers in the table, the business clock's offset and the token signing key). This
  * test runs a runtime of its own, stops it with SIGTERM as Ctrl-C would, and starts it again on
  * the same data folder.

@@ -1,6 +1,6 @@
 /**
  * Step 1 (terms) and scheduling over HTTP: a side's proposal accepted by the other, a mediator's
- * proposal, a stale acceptance, skipping terms, and a start in the future (SPEC §2.1, §3, §4).
+ * proposal, a stale acceptance, skipping terms, and a start in the future (docs/rules.md, "Phases", "Emails"; openapi.yaml).
  */
 import { describe, expect, inject, it } from 'vitest';
 import { E2eClient } from '../support/e2e-client';

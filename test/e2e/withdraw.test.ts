@@ -1,6 +1,6 @@
 /**
  * Withdrawal over HTTP: a side ends the session without a deal at any phase before an end; the
- * mediator cannot; after a deal it is too late (SPEC §2.1, §3, §4).
+ * mediator cannot; after a deal it is too late (docs/rules.md, "Phases", "Emails"; openapi.yaml).
  */
 import { describe, expect, inject, it } from 'vitest';
 import { E2eClient, emailsFor } from '../support/e2e-client';

@@ -39,7 +39,7 @@ beforeAll(() => {
 const coversAny = (statement: Json, wanted: string[]) =>
   actionsOf(statement).some((pattern) => wanted.some((action) => actionCovers(pattern, action)));
 
-describe('who can read a number (SPEC §5)', () => {
+describe('who can read a number (docs/deploy.md)', () => {
   it('lets only the match and own-number roles decrypt, in every IAM policy of every stack', () => {
     // Prepare
     const decrypting = statements.filter(

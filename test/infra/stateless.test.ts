@@ -206,7 +206,7 @@ describe('schedules and email', () => {
 });
 
 describe('HTTP API', () => {
-  it('routes every SPEC route, the number routes to their own functions, all behind the JWT authorizer', () => {
+  it('routes every route of the route table, the number routes to their own functions, all behind the JWT authorizer', () => {
     // Prepare
     const routes = resources(t, 'AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties);
     const target = (routeKey: string) => {
@@ -380,7 +380,7 @@ describe('alarms', () => {
   });
 });
 
-describe('audit rules (SPEC §1)', () => {
+describe('audit rules (docs/rules.md)', () => {
   const rule = (template: Template, source: string) =>
     resources(template, 'AWS::Events::Rule').find(
       ([, r]) => r.Properties.EventPattern?.source?.[0] === source,

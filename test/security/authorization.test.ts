@@ -1,5 +1,5 @@
 /**
- * The authorization matrix: every route of SPEC §3 × every kind of caller → the status SPEC §3
+ * The authorization matrix: every route of openapi.yaml × every kind of caller → the status openapi.yaml
  * requires, through the local gateway (its JWT authorizer) and the real handlers. Checks run in
  * the order 413 → 401 → 404 → 403 → 400 → 409, so a caller that fails an earlier check never
  * learns anything a later one would tell.
@@ -443,7 +443,7 @@ describe('authorization matrix', () => {
       // Act
       const res = await call(caller, request);
 
-      // Assess: the status and code of SPEC §3, always the JSON error shape for errors.
+      // Assess: the status and code of openapi.yaml, always the JSON error shape for errors.
       expectStatus(res, expected[0], expected[1]);
       if (res.status >= 400) {
         expect(res.headers['content-type']).toMatch(/^application\/json/);

@@ -2,7 +2,7 @@
  * Bad input: hand-written and generated (fast-check) requests that must each be answered with a
  * 4xx JSON error `{"error": {"code", "message"}}` that never repeats what was sent, and leave the
  * table exactly as it was. The only write a 4xx may cause is the record of an Idempotency-Key
- * (SPEC §3: 4xx answers are kept for the key), and the tests account for it explicitly.
+ * (openapi.yaml: 4xx answers are kept for the key), and the tests account for it explicitly.
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -51,7 +51,7 @@ interface Case {
   body?: string | Buffer;
   /** Headers and the like (a function when it needs the fixtures, which exist only at run time). */
   options?: Omit<SendOptions, 'body'> | (() => Omit<SendOptions, 'body'>);
-  /** The exact status, when the SPEC fixes it; any 4xx otherwise. */
+  /** The exact status, when openapi.yaml fixes it; any 4xx otherwise. */
   status?: number;
   code?: string;
   /** The request carries an Idempotency-Key that is stored with its 4xx answer. */

@@ -1,5 +1,5 @@
 /**
- * Faults: a deal must survive every one (SPEC §4, §5).
+ * Faults: a deal must survive every one (docs/rules.md, "Emails"; docs/deploy.md).
  *
  * - The local SES is down while a deal is made: every email arrives, once, after it is back —
  *   through the stream poller's own retries for a short outage, through the reconciler for an
@@ -15,6 +15,7 @@ import { DeleteItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TABLE_NAME } from '../../local/runtime';
 import { startDynamoDbLocal } from '../../local/services/dynamodb-local';
+import { lambdaContext } from '../../local/services/lambda-context';
 import { type CapturedRuntime, startCapturedRuntime } from '../support/capture';
 import {
   expectStatus,
@@ -60,7 +61,7 @@ function failedDispatches(sessionId: string): number {
 async function fireTimer(sessionId: string, event: string) {
   const { handler } = await import('../../functions/phase-timer/index');
   faults.timerDeliveries++;
-  return handler({ sessionId, event, name: `${sessionId}-${event}` } as never);
+  return handler({ sessionId, event, name: `${sessionId}-${event}` } as never, lambdaContext('phase-timer'));
 }
 
 /** Removes the session's pending local timers, so only the test decides when they fire. */
@@ -136,10 +137,10 @@ describe('faults', () => {
     const pending = (await partition(rt, s.id)).find((i) => i.sk === 'OUTBOX#settled');
     await rt.runtime.ses.resume();
     await rt.advance(120);
-    const first = await reconcile();
+    const first = await reconcile(undefined, lambdaContext('reconciler'));
     await rt.settle();
     await rt.advance(3 * 3600);
-    const second = await reconcile();
+    const second = await reconcile(undefined, lambdaContext('reconciler'));
     await rt.settle();
 
     // Assess

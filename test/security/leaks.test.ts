@@ -1,5 +1,5 @@
 /**
- * Nothing leaks (SPEC §2.4). Complete negotiations run through the real handlers with amounts
+ * Nothing leaks (docs/rules.md, "Who learns what"). Complete negotiations run through the real handlers with amounts
  * whose digits appear nowhere else, and everything is captured: every HTTP response to every
  * party, all log output (DEBUG), a full scan of the table, every stream record, every email and
  * the files of the data folder. No submitted number may appear in any of it, in any usual
@@ -339,7 +339,7 @@ describe('nothing leaks', () => {
     const settled = await untilPhase(rt, s.mediator!, s.id, 'settled');
     await lookAround(s, { outsider, stranger });
 
-    // Assess: the outcome IS the number (allowed: SPEC §2.3), and it is the only place it is.
+    // Assess: the outcome IS the number (allowed: docs/rules.md, "Match and deal amount"), and it is the only place it is.
     expect(before).toEqual([]);
     expect(settled.outcome).toMatchObject({
       amount: Number(EXACT),

@@ -1,6 +1,6 @@
 /**
  * Races: in step 3, 50 moves from both sides arrive at once, on 20 fresh sessions. Each time
- * there must be exactly one deal, made by the first overlapping move in `seq` order (SPEC §2.2),
+ * there must be exactly one deal, made by the first overlapping move in `seq` order (docs/rules.md, "Order decides"),
  * with the bonus for the side that did not make that move, and no email sent twice.
  *
  * Attribution: the audit entries give each accepted seq's side; the stream's session images

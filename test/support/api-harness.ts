@@ -36,7 +36,7 @@ type Handler = (
 type FunctionName = ApiFunctionName;
 
 /**
- * Every route of SPEC §3 and the function API Gateway sends it to: the shared route table the CDK
+ * Every route of openapi.yaml and the function API Gateway sends it to: the shared route table the CDK
  * stack and the local runtime are built from.
  */
 export const ROUTES: readonly ApiRoute[] = API_ROUTES;

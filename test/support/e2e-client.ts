@@ -1,7 +1,7 @@
 /**
  * A tiny fetch-based client for the end-to-end tests: it talks to a running local runtime
- * (`npm start`) over HTTP only, exactly as a user or a web app would — the API routes of SPEC §3
- * and the local-only dev routes of SPEC §6 (`/dev/token`, `/dev/clock`, `/dev/emails`).
+ * (`npm start`) over HTTP only, exactly as a user or a web app would — the API routes of openapi.yaml
+ * and the local-only dev routes of docs/dev-routes.md (`/dev/token`, `/dev/clock`, `/dev/emails`).
  *
  * The helpers at the bottom walk a session to the states most tests start from (both sides
  * joined, step 1 settled), checking every status on the way. Invitation tokens are read from the
@@ -39,7 +39,7 @@ export interface Email {
   sentAt: string;
 }
 
-/** ISO 8601 UTC to the second, as every time in a view (SPEC §3). */
+/** ISO 8601 UTC to the second, as every time in a view (openapi.yaml). */
 export const ISO_SECONDS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
 
 /** Addresses unique to one test run, under a domain that names the test (`<who>.<tag>@<domain>`). */

@@ -144,7 +144,9 @@ export class DynamoSessionStore implements SessionStore {
     const knownMembers = new Set(before?.members.map((m) => m.email));
     for (const member of next.members) {
       if (knownMembers.has(member.email)) continue;
-      items.push({ Put: { TableName: this.tableName, Item: memberItem(next.session, member.email, member.role) } });
+      items.push({
+        Put: { TableName: this.tableName, Item: memberItem(next.session, member.email, member.role) },
+      });
     }
     const previous = new Map((before?.invitations ?? []).map((i) => [i.id, i]));
     const current = new Set(next.invitations.map((i) => i.id));
@@ -157,7 +159,9 @@ export class DynamoSessionStore implements SessionStore {
     // Used, revoked, replaced or dead with the session. An address invited anew keeps its key.
     const gone = [...previous.values()].filter((i) => !current.has(i.id) && !written.has(i.email));
     for (const email of new Set(gone.map((i) => i.email))) {
-      items.push({ Delete: { TableName: this.tableName, Key: { pk: sessionPk(id), sk: invitationSk(email) } } });
+      items.push({
+        Delete: { TableName: this.tableName, Key: { pk: sessionPk(id), sk: invitationSk(email) } },
+      });
     }
     return items;
   }

@@ -37,7 +37,10 @@ export class DynamoWorkIndex implements WorkIndex {
     const items = await this.query(WORK.activeSessions);
     return items
       .filter((item) => item.sk === SESSION_SK)
-      .map((item) => ({ record: fromItem(item), ...(item.redrive ? { redrive: item.redrive as Redrive } : {}) }));
+      .map((item) => ({
+        record: fromItem(item),
+        ...(item.redrive ? { redrive: item.redrive as Redrive } : {}),
+      }));
   }
 
   async pendingOutbox(before: number): Promise<PendingOutbox[]> {

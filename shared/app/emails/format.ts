@@ -48,7 +48,7 @@ export function subjectLine(text: string): string {
 }
 
 /**
- * The step-3 bonus rule (SPEC §2.3), in words. Every party is shown this rule when it joins (the
+ * The step-3 bonus rule (docs/rules.md, "Match and deal amount"), in words. Every party is shown this rule when it joins (the
  * invitation), and again when step 2 and step 3 open.
  */
 export function bonusRule(bonusPercent: number): string {

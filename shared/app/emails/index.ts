@@ -1,2 +1,2 @@
 export { escapeHtml } from './html';
-export { type RenderContext, type RenderedEmail, renderNotice, type SessionRules } from './templates';
+export { type RenderContext, renderNotice } from './templates';

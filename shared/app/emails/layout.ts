@@ -3,7 +3,7 @@
  * same blocks: the two parts always say the same thing, and every piece of text goes through the
  * HTML escaper (user text can never become markup).
  */
-import { escapeHtml, html, paragraphText, type SafeHtml } from './html';
+import { html, paragraphText, type SafeHtml } from './html';
 
 export type Block =
   | { kind: 'p'; text: string }
@@ -83,5 +83,3 @@ ${blocks.map((block) => html`${blockHtml(block)}\n`)}<hr style="border:none;bord
 `;
   return body.value;
 }
-
-export { escapeHtml };

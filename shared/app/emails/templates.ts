@@ -1,5 +1,5 @@
 /**
- * The emails of SPEC §4, one template per notice. Only what an outbox record carries reaches
+ * The emails of docs/rules.md, "Emails", one template per notice. Only what an outbox record carries reaches
  * them (ids, times, the session's title and currency, the outcome once settled): no submitted
  * number exists anywhere in their input. Money is formatted with `formatMoney` for the outcome
  * only.
@@ -20,7 +20,7 @@ import {
   steps,
 } from './layout';
 
-/** The rules of a session, shown to an invited party (SPEC §2.3: "shown this rule when it joins"). */
+/** The rules of a session, shown to an invited party (docs/rules.md, "Match and deal amount": "shown this rule when it joins"). */
 export interface SessionRules {
   bonusPercent: number;
   initialRoundSeconds: number;

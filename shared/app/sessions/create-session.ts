@@ -78,11 +78,22 @@ export async function createSessionFor(
       };
       const outbox: OutboxRecord[] = [];
       for (const [role, email] of invites) {
-        const issued = await issueInvitation(deps.tokens, record, { email, role }, { email: caller.email, role: input.myRole }, now);
+        const issued = await issueInvitation(
+          deps.tokens,
+          record,
+          { email, role },
+          { email: caller.email, role: input.myRole },
+          now,
+        );
         record = issued.record;
         outbox.push(issued.outbox);
       }
-      return { after: record, events: created.events, outbox, result: sessionView(record, input.myRole, now) };
+      return {
+        after: record,
+        events: created.events,
+        outbox,
+        result: sessionView(record, input.myRole, now),
+      };
     },
     receipt,
   });

@@ -50,7 +50,8 @@ export function invite(
       }
       const input = command.input();
       if (isEnded(effectivePhase(record.session, now))) throw sessionEnded();
-      if (roleOf(record, input.email)) throw new Rejected('already_member', 'That address already holds a role.');
+      if (roleOf(record, input.email))
+        throw new Rejected('already_member', 'That address already holds a role.');
       if (input.role === 'mediator' && record.session.joined.mediator) {
         throw new Rejected('role_filled', 'The session already has a mediator.');
       }
@@ -92,12 +93,16 @@ export function revokeInvitation(
         (invitation.invitedBy === caller.email ||
           (isSide(role) && invitation.invitedByRole === role) ||
           mayInvite(record.session, role, invitation.role));
-      const visible = invitation !== undefined && (invitation.role === 'mediator' || invitation.role === role);
+      const visible =
+        invitation !== undefined && (invitation.role === 'mediator' || invitation.role === role);
       if (!invitation || (!allowed && !visible)) {
         throw new Rejected('invitation_not_found', 'No open invitation for that address.');
       }
       if (!allowed) throw forbidden('You could not have issued that invitation.');
-      const after: SessionRecord = { ...record, invitations: record.invitations.filter((i) => i !== invitation) };
+      const after: SessionRecord = {
+        ...record,
+        invitations: record.invitations.filter((i) => i !== invitation),
+      };
       return { after, result: null };
     },
     receipt,

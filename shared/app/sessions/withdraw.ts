@@ -37,7 +37,10 @@ export async function withdraw(
         actor: command.caller.email,
         load: () => loadAsMember(deps.store, command.sessionId, command.caller),
         decide: ({ record, role }, now) => {
-          const side = requireSide(role, 'Only a side’s members may withdraw; the mediator cannot end a session.');
+          const side = requireSide(
+            role,
+            'Only a side’s members may withdraw; the mediator cannot end a session.',
+          );
           command.input();
           const result = withdrawRule(record.session, side, now);
           if (isRejection(result) && result.rejected === 'evaluation_pending') throw new EvaluationPending();

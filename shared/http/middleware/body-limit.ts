@@ -11,7 +11,9 @@ export const bodyLimit = (
   before: (request) => {
     const body = request.event.body;
     if (!body) return;
-    const bytes = request.event.isBase64Encoded ? Buffer.from(body, 'base64').length : Buffer.byteLength(body);
+    const bytes = request.event.isBase64Encoded
+      ? Buffer.from(body, 'base64').length
+      : Buffer.byteLength(body);
     if (bytes > opts.maxBytes) throw payloadTooLarge();
   },
 });

@@ -22,7 +22,8 @@ export function toApiResult(result: HttpResult): APIGatewayProxyStructuredResult
 
 export function httpFailure(thrown: unknown): HttpResult {
   const error = asHttpError(thrown);
-  if (error instanceof HttpError) return { statusCode: error.statusCode, body: errorBody(error.code, error.message) };
+  if (error instanceof HttpError)
+    return { statusCode: error.statusCode, body: errorBody(error.code, error.message) };
   // Anything may be thrown (a string, null): only objects are looked into.
   const object = typeof error === 'object' && error !== null ? (error as Partial<Error>) : null;
   const dependency =

@@ -1,5 +1,5 @@
 /**
- * What every route shares (SPEC §3): 413 before 401, 401 without a token or a verified email,
+ * What every route shares (openapi.yaml): 413 before 401, 401 without a token or a verified email,
  * and `Idempotency-Key` — scoped to (user, method, path), JSON-equal replay, 422 on another body,
  * 409 while in flight, the record in the change's transaction, 5xx never stored.
  */

@@ -1,5 +1,5 @@
 /**
- * Invitations (SPEC §2.5): `POST /sessions/{id}/invitations`, `DELETE
+ * Invitations (docs/rules.md, "People and roles"): `POST /sessions/{id}/invitations`, `DELETE
  * /sessions/{id}/invitations/{email}` and `POST /invitations/accept`, against DynamoDB Local.
  */
 import { randomBytes } from 'node:crypto';
@@ -620,7 +620,7 @@ describe('POST /invitations/accept', () => {
   });
 });
 
-describe('DELETE by someone who could have issued the invitation (SPEC §2.5)', () => {
+describe('DELETE by someone who could have issued the invitation (docs/rules.md, "People and roles")', () => {
   it('lets the mediator revoke the claimant’s invitation to the still-empty respondent side', async () => {
     // Prepare: claimant and mediator are in; the respondent side is empty.
     const p = people();

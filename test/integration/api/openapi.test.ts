@@ -1,5 +1,5 @@
 /**
- * openapi.yaml describes every route of SPEC §3, and the validator the API harness applies to
+ * openapi.yaml describes every route of openapi.yaml, and the validator the API harness applies to
  * every real response (in every file of this folder) is not blind: it rejects what the document
  * does not allow.
  */

@@ -1,5 +1,5 @@
 /**
- * `POST /sessions`, `GET /sessions`, `GET /sessions/{id}` against DynamoDB Local (SPEC §3).
+ * `POST /sessions`, `GET /sessions`, `GET /sessions/{id}` against DynamoDB Local (openapi.yaml).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type ApiHarness, createApiHarness, freshEmail } from '../../support/api-harness';
@@ -22,7 +22,7 @@ const valid = (extra: Record<string, unknown> = {}) => ({
 });
 
 describe('POST /sessions', () => {
-  it('answers 201 with the view of SPEC §3 and the defaults', async () => {
+  it('answers 201 with the view of openapi.yaml and the defaults', async () => {
     // Prepare
     const p = people();
 

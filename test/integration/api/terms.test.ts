@@ -1,5 +1,5 @@
 /**
- * Step 1 (SPEC §2.1): `PUT /sessions/{id}/terms` and `POST /sessions/{id}/terms/accept`, and the
+ * Step 1 (docs/rules.md, "Phases"): `PUT /sessions/{id}/terms` and `POST /sessions/{id}/terms/accept`, and the
  * phase that follows from them, against DynamoDB Local.
  */
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';

@@ -1,5 +1,5 @@
 /**
- * `POST /sessions/{id}/withdraw` (SPEC §2.1–2.2) against DynamoDB Local. No match function runs
+ * `POST /sessions/{id}/withdraw` (docs/rules.md, "Phases"–2.2) against DynamoDB Local. No match function runs
  * here: a withdrawal behind an unevaluated number must wait, then give up with 503 having changed
  * nothing.
  */

@@ -1,5 +1,5 @@
 /**
- * At-least-once delivery (SPEC §2.2, §5): duplicate, stale and reordered stream records, racing
+ * At-least-once delivery (docs/rules.md, "Order decides"; docs/deploy.md): duplicate, stale and reordered stream records, racing
  * moves, a move racing a withdrawal and a move racing the end. Order decides, not the order in
  * which functions happen to run: never two deals, never a different one, never a lost one.
  */
@@ -29,6 +29,7 @@ const ofSession = (id: string) => (r: DynamoDBRecord) => r.dynamodb?.Keys?.pk?.S
 /** Both numbers in, no overlap: step 3 is open with HIGH (claimant) and LOW (respondent) standing. */
 async function inStepThree(options: { create?: Record<string, unknown> } = {}) {
   const s = await p.flows.opened({ mediator: true, ...options });
+  await p.settle(); // "Step 2 is open" goes out while it is true
   expect((await p.submit(s.id, s.claimant, HIGH)).status).toBe(202);
   expect((await p.submit(s.id, s.respondent, LOW)).status).toBe(202);
   await p.settle();

@@ -1,7 +1,7 @@
 /**
  * The negotiation end to end through the real handlers: API → DynamoDB Local → its stream → match
  * and notify → the local SES endpoint, with local timers firing phase-timer on the business clock.
- * Every email of SPEC §4 is read back with its recipients, its subject, and the check that no
+ * Every email of docs/rules.md, "Emails" is read back with its recipients, its subject, and the check that no
  * submitted number appears in it (raw, with separators, in major units).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -22,7 +22,7 @@ const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z')
 const utcMinute = (ms: number) =>
   `${new Date(ms).toISOString().slice(0, 10)} ${new Date(ms).toISOString().slice(11, 16)} UTC`;
 
-/** base × (100 ± p) / 100, rounded half to even (SPEC §2.3). */
+/** base × (100 ± p) / 100, rounded half to even (docs/rules.md, "Match and deal amount"). */
 function withBonus(base: bigint, side: 'claimant' | 'respondent', percent: number): bigint {
   const n = base * BigInt(side === 'claimant' ? 100 + percent : 100 - percent);
   const q = n / 100n;

@@ -8,6 +8,7 @@
  * them afterwards. Vitest isolates modules per test file: call it once per file, in `beforeAll`.
  */
 import { expect, inject } from 'vitest';
+import { lambdaContext } from '../../../local/services/lambda-context';
 import {
   type LocalEmail,
   type SesLocal,
@@ -94,7 +95,7 @@ export async function createPipeline(options: { ses?: SesLocal } = {}): Promise<
     for (;;) {
       const [next] = await timers.due(businessClock());
       if (!next) return results;
-      results.push(await phaseTimer(next.input));
+      results.push(await phaseTimer(next.input, lambdaContext('phase-timer')));
       await timers.complete(next.name);
       await stream.drain();
     }
@@ -117,8 +118,8 @@ export async function createPipeline(options: { ses?: SesLocal } = {}): Promise<
       api.setClock(offsetMs);
     },
     fireDueTimers,
-    phaseTimer: (input) => phaseTimer(input),
-    reconcile: () => reconciler(),
+    phaseTimer: (input) => phaseTimer(input, lambdaContext('phase-timer')),
+    reconcile: () => reconciler(undefined, lambdaContext('reconciler')),
     async sessionItem(id) {
       const items = await api.sessionItems(id);
       return items.find((i) => i.sk === 'SESSION') as Record<string, Json>;

@@ -5,17 +5,13 @@ import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dyn
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   countRequests,
-  dynamoDbClient,
-  dynamoDbDocumentClient,
-  kmsClient,
-} from '../../../shared/adapters/aws-clients';
-import {
   operationName,
   REQUEST_COUNTER_MIDDLEWARE,
   RequestCounter,
   type RequestRecord,
   serviceName,
-} from '../../../shared/adapters/request-counter';
+} from '../../../bench/lib/request-counter';
+import { dynamoDbClient, dynamoDbDocumentClient, kmsClient } from '../../../shared/adapters/aws-clients';
 
 /** A canned HTTP answer per attempt, in order (the last one repeats); no network. */
 function cannedHandler(answers: { status: number; body: unknown }[]) {
@@ -170,28 +166,29 @@ describe('RequestCounter', () => {
   });
 });
 
-describe('countRequests (aws-clients hook)', () => {
-  it('attaches to clients made before and after, never twice through a document client, and detaches', () => {
-    // Prepare
+describe("countRequests (the handlers' clients)", () => {
+  it('attaches to the very clients the product uses for the local endpoints, and detaches', () => {
+    // Prepare: the product's memoized clients for the endpoints in the environment.
     vi.stubEnv('AWS_REGION', 'eu-north-1');
-    const before = kmsClient({ endpoint: 'http://127.0.0.1:4601' });
-    const attach = vi.fn();
-    const detach = vi.fn();
+    vi.stubEnv('DYNAMODB_ENDPOINT', 'http://127.0.0.1:4602');
+    const db = dynamoDbClient({ endpoint: 'http://127.0.0.1:4602' });
+    const doc = dynamoDbDocumentClient({ endpoint: 'http://127.0.0.1:4602' });
+    const kms = kmsClient();
+    const attach = vi.spyOn(RequestCounter.prototype, 'attach');
+    const detach = vi.spyOn(RequestCounter.prototype, 'detach');
 
     // Act
-    const stop = countRequests({ attach, detach });
-    const after = dynamoDbClient({ endpoint: 'http://127.0.0.1:4602' });
-    const doc = dynamoDbDocumentClient({ endpoint: 'http://127.0.0.1:4602' });
+    const stop = countRequests(new RequestCounter());
     stop();
-    const late = kmsClient({ endpoint: 'http://127.0.0.1:4603' });
 
-    // Assess
-    expect(attach).toHaveBeenCalledWith(before);
-    expect(attach).toHaveBeenCalledWith(after);
+    // Assess: the base DynamoDB client (its document client shares its stack) and the KMS client.
+    expect(attach).toHaveBeenCalledWith(db);
+    expect(attach).toHaveBeenCalledWith(kms);
     expect(attach).not.toHaveBeenCalledWith(doc);
-    expect(attach).not.toHaveBeenCalledWith(late);
-    expect(detach).toHaveBeenCalledWith(before);
-    expect(detach).toHaveBeenCalledWith(after);
+    expect(detach).toHaveBeenCalledWith(db);
+    expect(detach).toHaveBeenCalledWith(kms);
+    attach.mockRestore();
+    detach.mockRestore();
   });
 
   it('puts the counter outermost on the stack under a fixed name', () => {

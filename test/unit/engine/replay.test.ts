@@ -21,7 +21,7 @@ import {
 import { otherSide, type Phase, type Side, type Step } from '../../../shared/engine/types';
 
 /**
- * Order decides (SPEC §2.2): whatever the interleaving of submits and evaluations, the outcome is
+ * Order decides (docs/rules.md, "Order decides"): whatever the interleaving of submits and evaluations, the outcome is
  * the one a reference model gets by replaying the accepted numbers in seq order.
  */
 
@@ -29,7 +29,7 @@ const T0 = Date.UTC(2025, 2, 3, 9, 0, 0);
 const INITIAL_ROUND_SECONDS = 60;
 const FAR_FUTURE = T0 + 365 * 24 * 3600 * 1000;
 
-/** The boundaries of SPEC §2.1's half-open intervals that a move may be aimed at. */
+/** The boundaries of docs/rules.md, "Phases"'s half-open intervals that a move may be aimed at. */
 type Boundary = 'start' | 'deadline' | 'end';
 
 interface MoveInput {

@@ -94,7 +94,7 @@ describe('roundNeutral', () => {
     });
   });
 
-  describe('worked examples of SPEC §2.3', () => {
+  describe('worked examples of docs/rules.md, "Match and deal amount"', () => {
     it('rounds a draw of 12,345,678 in [12,000,000, 13,000,000] to 12,300,000', () => {
       // Prepare
       const [lo, hi, x] = [12_000_000n, 13_000_000n, 12_345_678n];

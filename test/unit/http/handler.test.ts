@@ -1,27 +1,28 @@
-import type { Logger } from '@aws-lambda-powertools/logger';
-import type { Context } from 'aws-lambda';
+/**
+ * The API handler as a whole: its middleware in order (413 → 401 → route), route dispatch
+ * (404/405), and the Idempotency-Key claimed beside the route and recorded with its change. The
+ * middleware are tested one by one in middleware.test.ts.
+ */
+import { Logger } from '@aws-lambda-powertools/logger';
 import { describe, expect, it, vi } from 'vitest';
+import { lambdaContext } from '../../../local/services/lambda-context';
 import { DependencyError } from '../../../shared/adapters/errors';
-import { ConflictError } from '../../../shared/app/session-store';
 import { HttpError } from '../../../shared/http/errors';
-import {
-  type ApiEvent,
-  type ApiResult,
-  apiHandler,
-  httpFailure,
-  type Routes,
-  toApiResult,
-} from '../../../shared/http/handler';
+import { type ApiEvent, type ApiResult, apiHandler, type Routes } from '../../../shared/http/handler';
 import type { Idempotency, IdempotencyGuard } from '../../../shared/http/idempotency';
 
 const SECRET = '7391846250193';
 
-function fakeLogger() {
+/** A real Powertools logger whose info and error lines are captured instead of printed. */
+function capturingLogger() {
   const lines: { level: string; message: string; data: unknown }[] = [];
-  const logger = {
-    info: (message: string, data: unknown) => lines.push({ level: 'info', message, data }),
-    error: (message: string, data: unknown) => lines.push({ level: 'error', message, data }),
-  } as unknown as Logger;
+  const logger = new Logger({ logLevel: 'SILENT' });
+  vi.spyOn(logger, 'info').mockImplementation(((message: string, data: unknown) => {
+    lines.push({ level: 'info', message, data });
+  }) as never);
+  vi.spyOn(logger, 'error').mockImplementation(((message: string, data: unknown) => {
+    lines.push({ level: 'error', message, data });
+  }) as never);
   return { logger, lines };
 }
 
@@ -65,74 +66,11 @@ function event(
 }
 
 async function invoke(routes: Routes, e: ApiEvent, extra: { idempotency?: Idempotency } = {}) {
-  const { logger, lines } = fakeLogger();
+  const { logger, lines } = capturingLogger();
   const handler = apiHandler({ routes, logger, clock: () => 1_800_000_000_000, ...extra });
-  const result = (await handler(e, {} as Context)) as ApiResult;
+  const result = (await handler(e, lambdaContext('api'))) as ApiResult;
   return { result, body: result.body ? JSON.parse(result.body) : undefined, lines };
 }
-
-describe('httpFailure', () => {
-  it('shows an HttpError as it is', () => {
-    // Act
-    const failure = httpFailure(new HttpError(409, 'terms_closed', 'Step 1 is settled.'));
-
-    // Assess
-    expect(failure).toEqual({
-      statusCode: 409,
-      body: { error: { code: 'terms_closed', message: 'Step 1 is settled.' } },
-    });
-  });
-
-  it.each([
-    ['a DependencyError', new DependencyError('kms', 'Encrypt', 'ThrottlingException')],
-    ['a write conflict that outlived its retries', new ConflictError()],
-    ['an AWS SDK error', Object.assign(new Error(`ValidationException ${SECRET}`), { $metadata: {} })],
-    ['a timeout', Object.assign(new Error('took too long'), { name: 'TimeoutError' })],
-  ])('answers 503 for %s, with a fixed sentence', (_, error) => {
-    // Act
-    const failure = httpFailure(error);
-
-    // Assess
-    expect(failure.statusCode).toBe(503);
-    expect(failure.body).toEqual({
-      error: { code: 'service_unavailable', message: expect.stringMatching(/safe to retry/) },
-    });
-    expect(JSON.stringify(failure)).not.toContain(SECRET);
-  });
-
-  it.each([
-    ['an unknown Error', new Error(`amount ${SECRET} exploded`)],
-    ['a TypeError', new TypeError(`Cannot read ${SECRET}`)],
-    ['a thrown string', `oops ${SECRET}`],
-    ['a thrown null', null],
-    ['a thrown number', 7391846250193],
-  ])('answers 500 with a plain message for %s', (_, error) => {
-    // Act
-    const failure = httpFailure(error);
-
-    // Assess
-    expect(failure).toEqual({
-      statusCode: 500,
-      body: { error: { code: 'internal_error', message: 'Something went wrong.' } },
-    });
-  });
-});
-
-describe('toApiResult', () => {
-  it('answers JSON that is never cached, and a 204 without a body', () => {
-    // Act
-    const json = toApiResult({ statusCode: 200, body: { ok: true } });
-    const empty = toApiResult({ statusCode: 204 });
-
-    // Assess
-    expect(json).toEqual({
-      statusCode: 200,
-      headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
-      body: '{"ok":true}',
-    });
-    expect(empty).toEqual({ statusCode: 204, headers: { 'cache-control': 'no-store' } });
-  });
-});
 
 describe('apiHandler', () => {
   const ok: Routes = { 'POST /sessions': async () => ({ statusCode: 201, body: { id: 'x' } }) };
@@ -178,9 +116,9 @@ describe('apiHandler', () => {
     expect(body.error.code).toBe('unauthorized');
   });
 
-  it('hands the route the caller (email lower-cased), the path parameters and the raw body', async () => {
+  it('hands the route the caller (email lower-cased), the path parameters and the body', async () => {
     // Prepare
-    const route = vi.fn(async () => ({ statusCode: 200, body: {} }));
+    const route = vi.fn<Routes[string]>(async () => ({ statusCode: 200, body: {} }));
     const e = {
       ...event('POST /sessions', {
         body: '{"a":1}',
@@ -193,12 +131,11 @@ describe('apiHandler', () => {
     await invoke({ 'POST /sessions': route }, e);
 
     // Assess
-    expect(route).toHaveBeenCalledWith({
-      caller: { email: 'bob@x.co', sub: 's' },
-      params: { id: 'abc' },
-      body: '{"a":1}',
-      guard: null,
-    });
+    const request = route.mock.calls[0]![0];
+    expect(request.caller).toEqual({ email: 'bob@x.co', sub: 's' });
+    expect(request.params).toEqual({ id: 'abc' });
+    expect(request.body.body).toBe('{"a":1}');
+    expect(request.receipt(() => ({ statusCode: 200 }))).toBeUndefined();
   });
 
   it('answers 404 for a route it does not serve', async () => {
@@ -236,8 +173,15 @@ describe('apiHandler', () => {
     expect(JSON.stringify(c.lines)).not.toContain(SECRET);
     expect(c.lines.find((l) => l.level === 'error')?.data).toEqual({
       routeKey: 'POST /c',
-      error: 'Error',
       status: 500,
+      error: 'Error',
+    });
+    expect(b.lines.find((l) => l.level === 'error')?.data).toEqual({
+      routeKey: 'POST /b',
+      status: 503,
+      error: 'KMSInternalException',
+      dependency: 'kms',
+      operation: 'Encrypt',
     });
     expect(a.lines.some((l) => l.level === 'error')).toBe(false);
   });
@@ -247,16 +191,22 @@ describe('apiHandler', () => {
       const guard = {
         completeAlone: vi.fn(async () => undefined),
         release: vi.fn(async () => undefined),
-        completeWith: vi.fn(),
+        completeWith: vi.fn((response: unknown) => ({ atomicWrite: response })),
       } as unknown as IdempotencyGuard;
       const begin = vi.fn(async () => (start === 'guard' ? { guard } : start));
       return { idempotency: { begin } as unknown as Idempotency, begin, guard };
     }
 
-    it('claims the key scoped to (user sub, method, path) and passes the guard to the route', async () => {
-      // Prepare
+    it("claims the key scoped to (user sub, method, path) and records the route's result with its change", async () => {
+      // Prepare: a route that, like every use case, writes its receipt with the change.
       const { idempotency, begin, guard } = fakeIdempotency('guard');
-      const route = vi.fn(async () => ({ statusCode: 201, body: {} }));
+      const written: unknown[] = [];
+      const present = (id: string) => ({ statusCode: 201, body: { id } });
+      const route: Routes[string] = async ({ receipt }) => {
+        const ready = await receipt(present);
+        written.push(ready?.with('s-1'));
+        return present('s-1');
+      };
 
       // Act
       await invoke(
@@ -274,13 +224,36 @@ describe('apiHandler', () => {
         rawBody: '{"t":1}',
         now: 1_800_000_000_000,
       });
-      expect(route).toHaveBeenCalledWith(expect.objectContaining({ guard }));
+      expect(guard.completeWith).toHaveBeenCalledWith({ statusCode: 201, body: { id: 's-1' } });
+      expect(written).toEqual([{ atomicWrite: { statusCode: 201, body: { id: 's-1' } } }]);
+      expect(guard.completeAlone).not.toHaveBeenCalled();
     });
 
-    it('answers a replay without running the route', async () => {
+    it('records the response of a route that changes nothing, so a retry gets the same answer', async () => {
+      // Prepare
+      const { idempotency, guard } = fakeIdempotency('guard');
+      const route: Routes[string] = async () => ({ statusCode: 200, body: { title: 't' } });
+
+      // Act
+      await invoke(
+        { 'POST /sessions': route },
+        event('POST /sessions', { body: '{}', headers: { 'idempotency-key': 'k' } }),
+        { idempotency },
+      );
+
+      // Assess
+      expect(guard.completeAlone).toHaveBeenCalledWith({ statusCode: 200, body: { title: 't' } });
+    });
+
+    it('answers a replay, and the route (which ran beside the claim) writes nothing', async () => {
       // Prepare
       const { idempotency } = fakeIdempotency({ replay: { statusCode: 201, body: { id: 'first' } } });
-      const route = vi.fn(async () => ({ statusCode: 201, body: { id: 'second' } }));
+      const commit = vi.fn();
+      const route: Routes[string] = async ({ receipt }) => {
+        await receipt(() => ({ statusCode: 201 })); // throws: the first response stands
+        commit();
+        return { statusCode: 201, body: { id: 'second' } };
+      };
 
       // Act
       const { result, body } = await invoke(
@@ -292,7 +265,7 @@ describe('apiHandler', () => {
       // Assess
       expect(result.statusCode).toBe(201);
       expect(body).toEqual({ id: 'first' });
-      expect(route).not.toHaveBeenCalled();
+      expect(commit).not.toHaveBeenCalled();
     });
 
     it('stores a 4xx for the key and releases it after a 5xx', async () => {

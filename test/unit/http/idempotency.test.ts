@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { HttpError } from '../../../shared/http/errors';
@@ -94,9 +95,16 @@ describe('Idempotency', () => {
     db.reset();
   });
 
-  it('claims a free key with a conditional put of an HMAC-keyed record that holds neither key nor body', async () => {
+  /** The conditional put fails because `item` holds the key; DynamoDB returns it (ALL_OLD). */
+  const heldBy = (item: Record<string, unknown>) =>
+    db.on(PutCommand).rejects(
+      Object.assign(new ConditionalCheckFailedException({ message: 'held', $metadata: {} }), {
+        Item: marshall(item),
+      }),
+    );
+
+  it('claims a free key in one conditional put of an HMAC-keyed record that holds neither key nor body', async () => {
     // Prepare
-    db.on(GetCommand).resolves({});
     db.on(PutCommand).resolves({});
 
     // Act
@@ -105,7 +113,11 @@ describe('Idempotency', () => {
     // Assess
     expect('guard' in started).toBe(true);
     const put = db.commandCalls(PutCommand)[0]!.args[0].input;
-    expect(put.ConditionExpression).toBe('attribute_not_exists(pk)');
+    expect(db.calls()).toHaveLength(1);
+    expect(put.ConditionExpression).toBe(
+      'attribute_not_exists(pk) OR keptUntil <= :now OR (fingerprint = :fp AND #status = :running AND leaseUntil <= :now)',
+    );
+    expect(put.ReturnValuesOnConditionCheckFailure).toBe('ALL_OLD');
     expect(put.Item).toMatchObject({
       sk: 'IDEMPOTENCY',
       status: 'in_progress',
@@ -122,7 +134,6 @@ describe('Idempotency', () => {
 
   it('scopes the record to (user, method, path, key)', async () => {
     // Prepare
-    db.on(GetCommand).resolves({});
     db.on(PutCommand).resolves({});
     const keys: string[] = [];
 
@@ -144,32 +155,28 @@ describe('Idempotency', () => {
 
   it('replays a finished request with a JSON-equal body', async () => {
     // Prepare
-    db.on(GetCommand).resolves({});
     db.on(PutCommand).resolves({});
     await idempotency().begin(request());
     const first = db.commandCalls(PutCommand)[0]!.args[0].input.Item!;
     const response = { statusCode: 202, body: { accepted: true, submittedAt: '2027-01-15T08:00:00Z' } };
     db.reset();
-    db.on(GetCommand).resolves({
-      Item: { ...first, status: 'done', response: JSON.stringify(response), keptUntil: request().now + 1000 },
-    });
+    heldBy({ ...first, status: 'done', response: JSON.stringify(response), keptUntil: request().now + 1000 });
 
     // Act
     const started = await idempotency().begin(request({ rawBody: '{ "amount": 4817263.0 }' }));
 
     // Assess
     expect(started).toEqual({ replay: response });
-    expect(db.commandCalls(PutCommand)).toHaveLength(0);
+    expect(db.calls()).toHaveLength(1);
   });
 
   it('answers 422 to another body and 409 while the first request holds its lease', async () => {
     // Prepare
-    db.on(GetCommand).resolves({});
     db.on(PutCommand).resolves({});
     await idempotency().begin(request());
     const first = db.commandCalls(PutCommand)[0]!.args[0].input.Item!;
     db.reset();
-    db.on(GetCommand).resolves({ Item: { ...first, keptUntil: request().now + 1000 } });
+    heldBy({ ...first, keptUntil: request().now + 1000 });
 
     // Act
     const other = await idempotency()
@@ -185,31 +192,40 @@ describe('Idempotency', () => {
     expect((other as HttpError).message).not.toContain('4817264');
   });
 
-  it('takes over a stale lease only if nobody else did (conditional on the lease it saw)', async () => {
-    // Prepare
-    db.on(GetCommand).resolves({});
+  it('takes over an expired record or its own stale lease in the same conditional put', async () => {
+    // Prepare: what the condition admits, evaluated as DynamoDB would on each stored record.
     db.on(PutCommand).resolves({});
     await idempotency().begin(request());
-    const stale = db.commandCalls(PutCommand)[0]!.args[0].input.Item!;
-    db.reset();
-    db.on(GetCommand).resolves({
-      Item: { ...stale, leaseUntil: request().now - 1, keptUntil: request().now + 1 },
-    });
-    db.on(PutCommand).resolves({});
-
-    // Act
-    const started = await idempotency().begin(request());
-
-    // Assess
-    expect('guard' in started).toBe(true);
     const put = db.commandCalls(PutCommand)[0]!.args[0].input;
-    expect(put.ConditionExpression).toBe('leaseId = :seen');
-    expect(put.ExpressionAttributeValues).toEqual({ ':seen': stale.leaseId });
+    const values = put.ExpressionAttributeValues!;
+    const admits = (
+      held: { keptUntil: number; fingerprint: string; status: string; leaseUntil: number } | null,
+    ) =>
+      held === null ||
+      held.keptUntil <= values[':now'] ||
+      (held.fingerprint === values[':fp'] &&
+        held.status === values[':running'] &&
+        held.leaseUntil <= values[':now']);
+    const now = request().now;
+    const fp = String(put.Item!.fingerprint);
+
+    // Act & Assess
+    expect(admits(null)).toBe(true);
+    expect(admits({ keptUntil: now, fingerprint: 'other', status: 'done', leaseUntil: 0 })).toBe(true);
+    expect(admits({ keptUntil: now + 1, fingerprint: fp, status: 'in_progress', leaseUntil: now - 1 })).toBe(
+      true,
+    );
+    expect(admits({ keptUntil: now + 1, fingerprint: fp, status: 'in_progress', leaseUntil: now + 1 })).toBe(
+      false,
+    );
+    expect(
+      admits({ keptUntil: now + 1, fingerprint: 'other', status: 'in_progress', leaseUntil: now - 1 }),
+    ).toBe(false);
+    expect(admits({ keptUntil: now + 1, fingerprint: fp, status: 'done', leaseUntil: now - 1 })).toBe(false);
   });
 
-  it('answers 409 when it keeps losing the race for the key', async () => {
+  it('answers 409 when the key is held and DynamoDB returns no record', async () => {
     // Prepare
-    db.on(GetCommand).resolves({});
     db.on(PutCommand).rejects(new ConditionalCheckFailedException({ message: 'no', $metadata: {} }));
 
     // Act
@@ -219,26 +235,11 @@ describe('Idempotency', () => {
 
     // Assess
     expect(error).toMatchObject({ statusCode: 409, code: 'request_in_progress' });
-    expect(db.commandCalls(PutCommand)).toHaveLength(3);
-  });
-
-  it('ignores an expired record: the key starts afresh', async () => {
-    // Prepare
-    db.on(GetCommand).resolves({
-      Item: { pk: 'p', sk: 'IDEMPOTENCY', fingerprint: 'other', leaseId: 'old', keptUntil: request().now },
-    });
-    db.on(PutCommand).resolves({});
-
-    // Act
-    const started = await idempotency().begin(request());
-
-    // Assess
-    expect('guard' in started).toBe(true);
+    expect(db.commandCalls(PutCommand)).toHaveLength(1);
   });
 
   it('gives a guard that completes in the change’s transaction, alone, or releases the key', async () => {
     // Prepare
-    db.on(GetCommand).resolves({});
     db.on(PutCommand).resolves({});
     db.on(DeleteCommand).resolves({});
     const started = await idempotency().begin(request());
@@ -247,7 +248,7 @@ describe('Idempotency', () => {
     const response = { statusCode: 202, body: { accepted: true } };
 
     // Act
-    const item = started.guard.completeWith(response);
+    const item = started.guard.completeWith(response).atomicWrite as { Put: Record<string, unknown> };
     await started.guard.completeAlone({ statusCode: 409, body: { error: { code: 'x', message: 'y' } } });
     await started.guard.release();
 

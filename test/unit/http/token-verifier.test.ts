@@ -1,5 +1,6 @@
-import { createLocalJWKSet, exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
+import { lambdaContext } from '../../../local/services/lambda-context';
 import { HttpError } from '../../../shared/http/errors';
 import { bearerTokenVerifier } from '../../../shared/http/token-verifier';
 
@@ -9,7 +10,7 @@ const AUDIENCE = 'client-id';
 async function keyPair() {
   const { privateKey, publicKey } = await generateKeyPair('RS256');
   const jwk = { ...(await exportJWK(publicKey)), kid: 'k1', alg: 'RS256' };
-  return { privateKey, jwks: createLocalJWKSet({ keys: [jwk] }) };
+  return { privateKey, jwks: { keys: [jwk] } as never };
 }
 
 const sign = (key: Parameters<SignJWT['sign']>[0], claims: Record<string, unknown>, issuer = ISSUER) =>
@@ -25,7 +26,7 @@ describe('bearerTokenVerifier', () => {
   it('returns the claims of a token signed by the user pool', async () => {
     // Prepare
     const { privateKey, jwks } = await keyPair();
-    const verify = bearerTokenVerifier({ issuer: ISSUER, audience: AUDIENCE, keys: jwks });
+    const verify = bearerTokenVerifier({ issuer: ISSUER, audience: AUDIENCE, jwks });
     const token = await sign(privateKey, {
       sub: 'u1',
       email: 'a@b.example',
@@ -45,7 +46,7 @@ describe('bearerTokenVerifier', () => {
   ])('refuses %s with 401', async (_name, header) => {
     // Prepare
     const { jwks } = await keyPair();
-    const verify = bearerTokenVerifier({ issuer: ISSUER, audience: AUDIENCE, keys: jwks });
+    const verify = bearerTokenVerifier({ issuer: ISSUER, audience: AUDIENCE, jwks });
     // Act
     const failure = await verify(header).catch((e: unknown) => e);
     // Assess
@@ -57,7 +58,7 @@ describe('bearerTokenVerifier', () => {
     // Prepare
     const pool = await keyPair();
     const forger = await keyPair();
-    const verify = bearerTokenVerifier({ issuer: ISSUER, audience: AUDIENCE, keys: pool.jwks });
+    const verify = bearerTokenVerifier({ issuer: ISSUER, audience: AUDIENCE, jwks: pool.jwks });
     const forged = await sign(forger.privateKey, {
       sub: 'victim',
       email: 'victim@b.example',
@@ -72,7 +73,7 @@ describe('bearerTokenVerifier', () => {
   it('refuses an access token and a token of another issuer', async () => {
     // Prepare
     const { privateKey, jwks } = await keyPair();
-    const verify = bearerTokenVerifier({ issuer: ISSUER, audience: AUDIENCE, keys: jwks });
+    const verify = bearerTokenVerifier({ issuer: ISSUER, audience: AUDIENCE, jwks });
     const access = await sign(privateKey, { sub: 'u1', token_use: 'access' });
     const otherIssuer = await sign(privateKey, { sub: 'u1', token_use: 'id' }, 'https://elsewhere.example');
     // Act
@@ -93,7 +94,7 @@ describe('apiHandler with a token verifier', () => {
     const handler = apiHandler({
       logger: new Logger({ logLevel: 'SILENT' }),
       clock: () => 0,
-      verifier: bearerTokenVerifier({ issuer: ISSUER, audience: AUDIENCE, keys: jwks }),
+      verifier: bearerTokenVerifier({ issuer: ISSUER, audience: AUDIENCE, jwks }),
       routes: { 'GET /who': async ({ caller }) => ({ statusCode: 200, body: { email: caller.email } }) },
     });
     const event = (authorization?: string) =>
@@ -110,8 +111,8 @@ describe('apiHandler with a token verifier', () => {
       }) as never;
     const good = await sign(privateKey, { sub: 'u1', email: 'Real@B.example', email_verified: true });
     // Act
-    const forged = await handler(event(), {} as never);
-    const real = await handler(event(`Bearer ${good}`), {} as never);
+    const forged = await handler(event(), lambdaContext('api'));
+    const real = await handler(event(`Bearer ${good}`), lambdaContext('api'));
     // Assess
     expect(forged).toMatchObject({ statusCode: 401 });
     expect(JSON.parse((real as { body: string }).body)).toEqual({ email: 'real@b.example' });

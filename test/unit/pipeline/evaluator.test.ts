@@ -4,12 +4,12 @@ import { DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-s
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { DynamoSessionStore as SessionStore } from '../../../shared/adapters/dynamodb/session-store';
 import { KmsSealer } from '../../../shared/adapters/kms-sealer';
 import { encodeAmount } from '../../../shared/adapters/sealed-plaintext';
 import { Evaluator } from '../../../shared/app/evaluator';
-import { toItem } from '../../../shared/app/session-record';
-import { SessionStore } from '../../../shared/app/session-store';
 import { seededRandom } from '../../../shared/engine/seeded-random';
+import { toItem } from '../../../shared/table/session-item';
 import { sessionWith, T0 } from './session-fixture';
 
 const ddb = mockClient(DynamoDBDocumentClient);

@@ -13,7 +13,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { lambdaContext } from '../../../local/services/lambda-context';
-import { outboxItem } from '../../../shared/app/session-store';
+import { outboxItem } from '../../../shared/table/records';
 import { NOTICES, record, SESSION_ID } from './fixtures';
 
 const ddb = mockClient(DynamoDBDocumentClient);
@@ -48,9 +48,11 @@ beforeAll(async () => {
   const matchModule = await import('../../../functions/match/index');
   match = matchModule.handler as unknown as Handler;
   sessionIdOfStreamRecord = matchModule.sessionIdOfStreamRecord;
-  phaseTimer = (await import('../../../functions/phase-timer/index')).handler as (
+  const timerHandler = (await import('../../../functions/phase-timer/index')).handler as unknown as (
     e: unknown,
+    c: Context,
   ) => Promise<unknown>;
+  phaseTimer = (event) => timerHandler(event, lambdaContext('phase-timer'));
 });
 
 function streamRecord(pk: string, sk: string, sequenceNumber: string): DynamoDBRecord {

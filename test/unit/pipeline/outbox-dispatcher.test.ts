@@ -5,6 +5,7 @@ import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { DynamoOutboxStore } from '../../../shared/adapters/dynamodb/outbox-store';
 import { DependencyError } from '../../../shared/adapters/errors';
 import { SchedulerTimer } from '../../../shared/adapters/scheduler-timer';
 import { SesMailer } from '../../../shared/adapters/ses-mailer';
@@ -12,7 +13,7 @@ import { timerName } from '../../../shared/adapters/timer-name';
 import { InvitationTokens } from '../../../shared/app/invitation-token';
 import type { OutboxRecord } from '../../../shared/app/outbox';
 import { OutboxDispatcher, outboxKeyOf } from '../../../shared/app/outbox-dispatcher';
-import { outboxItem } from '../../../shared/app/session-store';
+import { outboxItem } from '../../../shared/table/records';
 import { A, B, ENDS_AT, M, NOTICES, record, SESSION_ID } from './fixtures';
 
 const ddb = mockClient(DynamoDBDocumentClient);
@@ -32,8 +33,10 @@ const tokens = new InvitationTokens({ get: async () => KEY.slice() });
 
 function dispatcher() {
   return new OutboxDispatcher({
-    db: DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'eu-west-1' })),
-    tableName: TABLE,
+    outbox: new DynamoOutboxStore(
+      DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'eu-west-1' })),
+      TABLE,
+    ),
     mailer: new SesMailer({
       client: new SESv2Client({ region: 'eu-west-1' }),
       from: 'no-reply@example.com',
@@ -65,6 +68,7 @@ function session(facts: Record<string, unknown> = {}) {
       initialRoundSeconds: 172_800,
       adjustmentSeconds: 2_419_200,
       caseNumber: null,
+      phase: 'adjustment',
       invitations: [{ id: 'inv-1', email: B }],
       ...facts,
     },
@@ -184,6 +188,7 @@ describe('OutboxDispatcher (notify)', () => {
     ses
       .on(SendEmailCommand)
       .rejects(Object.assign(new Error('Throttled'), { name: 'TooManyRequestsException' }));
+    session({ phase: 'initial_round' });
     const outbox = record(NOTICES[1]!);
     stored(outbox);
     await expect(dispatcher().dispatch(KEY_OF(outbox.id))).rejects.toBeInstanceOf(DependencyError);
@@ -204,8 +209,8 @@ describe('OutboxDispatcher (notify)', () => {
     expect(ses).not.toReceiveCommand(SendEmailCommand);
   });
 
-  it('creates no timer for a session that has already ended (a late record), but still cancels', async () => {
-    session({ outcome: { amount: '1' } });
+  it('creates no timer for a session that has already ended (a late record), still cancels, and skips the notice that is no longer true', async () => {
+    session({ outcome: { amount: '1' }, phase: 'settled' });
     const outbox = record(NOTICES[3]!, {
       timers: [
         { name: `${SESSION_ID}.session_end`, sessionId: SESSION_ID, event: 'session_end', at: ENDS_AT },
@@ -213,9 +218,36 @@ describe('OutboxDispatcher (notify)', () => {
       cancelTimers: [`${SESSION_ID}.initial_round_deadline`],
     });
     stored(outbox);
-    expect(await dispatcher().dispatch(KEY_OF(outbox.id))).toBe('sent');
+    expect(await dispatcher().dispatch(KEY_OF(outbox.id))).toBe('skipped');
     expect(scheduler).not.toReceiveCommand(CreateScheduleCommand);
     expect(scheduler).toReceiveCommandTimes(DeleteScheduleCommand, 1);
+    expect(ses).not.toReceiveCommand(SendEmailCommand);
+    expect(ddb).toReceiveCommandWith(UpdateCommand, {
+      ExpressionAttributeValues: expect.objectContaining({ ':done': 'skipped' }),
+    });
+  });
+
+  it.each([
+    ['step 2 opened, after step 3 opened', 1, 'adjustment'],
+    ['step 2 opened, after the deal', 1, 'settled'],
+    ['the step-2 reminder, after step 2 closed', 2, 'adjustment'],
+    ['step 3 opened, after a withdrawal', 3, 'withdrawn'],
+    ['the step-3 reminder, after no deal', 4, 'no_deal'],
+  ])('skips a phase notice no longer true: %s', async (_, index, phase) => {
+    const ended = ['settled', 'no_deal', 'withdrawn'].includes(phase);
+    session({ phase, ...(ended ? { ended: { reason: phase, at: ENDS_AT } } : {}) });
+    const outbox = record(NOTICES[index]!);
+    stored(outbox);
+    expect(await dispatcher().dispatch(KEY_OF(outbox.id))).toBe('skipped');
+    expect(ses).not.toReceiveCommand(SendEmailCommand);
+  });
+
+  it('sends the deal, no-deal and withdrawn emails after the end (they are what the end is)', async () => {
+    session({ phase: 'settled', outcome: { amount: '1' } });
+    const outbox = record(NOTICES[5]!);
+    stored(outbox);
+    expect(await dispatcher().dispatch(KEY_OF(outbox.id))).toBe('sent');
+    expect(ses).toReceiveCommandTimes(SendEmailCommand, 1);
   });
 
   it('the invitation email carries the link with the token derived from the invitation id', async () => {

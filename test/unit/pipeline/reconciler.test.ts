@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { reminderWindow } from '../../../shared/app/phase-timer-service';
-import { redriveAllowed, timersNeeded } from '../../../shared/app/reconciler-service';
+import { redriveAllowed } from '../../../shared/app/reconciler-service';
+import { reminderWindow, timersFor } from '../../../shared/app/timers';
 import { finalizeDue } from '../../../shared/engine';
 import { sessionWith, T0 } from './session-fixture';
 
@@ -10,20 +10,20 @@ const D = 24 * H;
 
 const events = (timers: { event: string; at: number }[]) => timers.map((t) => [t.event, t.at]);
 
-describe('timersNeeded', () => {
+describe('timersFor', () => {
   it('step 2: the deadline and the reminder 12 h before it', () => {
     const { session } = sessionWith(ID);
-    expect(events(timersNeeded(session, T0 + 1000))).toEqual([
+    expect(events(timersFor(session, T0 + 1000))).toEqual([
       ['initial_round_deadline', T0 + 48 * H],
       ['initial_round_reminder', T0 + 36 * H],
     ]);
     // After the reminder's time only the deadline is left to schedule (the reminder is done directly).
-    expect(events(timersNeeded(session, T0 + 37 * H))).toEqual([['initial_round_deadline', T0 + 48 * H]]);
+    expect(events(timersFor(session, T0 + 37 * H))).toEqual([['initial_round_deadline', T0 + 48 * H]]);
   });
 
   it('a step 2 of 24 h or less has no reminder', () => {
     const { session } = sessionWith(ID, [], { initialRoundSeconds: 24 * 3600 });
-    expect(events(timersNeeded(session, T0))).toEqual([['initial_round_deadline', T0 + 24 * H]]);
+    expect(events(timersFor(session, T0))).toEqual([['initial_round_deadline', T0 + 24 * H]]);
   });
 
   it('step 3: the end and the reminder 3 days before it; step 2 timers no longer', () => {
@@ -32,10 +32,10 @@ describe('timersNeeded', () => {
       { side: 'respondent', at: T0 + 2000 },
     ]);
     // Evaluate nothing: the pair is still pending, the phase still shows step 2, but it closed early.
-    expect(events(timersNeeded(record.session, T0 + 3000))).toEqual([]);
+    expect(events(timersFor(record.session, T0 + 3000))).toEqual([]);
     const closed = { ...record.session, evaluatedSeq: 2, pendingMoves: [] };
     const endsAt = T0 + 2000 + 28 * D;
-    expect(events(timersNeeded(closed, T0 + 3000))).toEqual([
+    expect(events(timersFor(closed, T0 + 3000))).toEqual([
       ['session_end', endsAt],
       ['adjustment_reminder', endsAt - 3 * D],
     ]);
@@ -44,7 +44,7 @@ describe('timersNeeded', () => {
   it('an ended session needs none', () => {
     const { session } = sessionWith(ID);
     const ended = finalizeDue(session, T0 + 48 * H + 28 * D).session;
-    expect(timersNeeded(ended, T0 + 48 * H + 28 * D)).toEqual([]);
+    expect(timersFor(ended, T0 + 48 * H + 28 * D)).toEqual([]);
   });
 });
 

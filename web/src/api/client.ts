@@ -15,8 +15,6 @@ export type Side = components['schemas']['Side'];
 export type MemberView = components['schemas']['MemberView'];
 export type InvitationPreview = components['schemas']['InvitationPreview'];
 export type CurrencyInfo = components['schemas']['CurrencyInfo'];
-export type ErrorBody = components['schemas']['Error'];
-export type GatewayMessage = components['schemas']['GatewayMessage'];
 
 export interface TokenSource {
   /** The bearer token for the next request, or null when signed out. */

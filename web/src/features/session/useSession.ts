@@ -21,5 +21,3 @@ export function useSession(id: string) {
 export function mySide(view: Pick<SessionView, 'myRole'>): Side | null {
   return view.myRole === 'mediator' ? null : view.myRole;
 }
-
-export const otherSide = (side: Side): Side => (side === 'claimant' ? 'respondent' : 'claimant');

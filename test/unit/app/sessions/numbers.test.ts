@@ -1,5 +1,5 @@
 /**
- * How accepting a number calls AWS (SPEC §3, §5): one KMS Encrypt with the encryption context
+ * How accepting a number calls AWS (openapi.yaml and docs/rules.md): one KMS Encrypt with the encryption context
  * {sessionId, side, seq} and the key id, then one TransactWriteItems — the session item
  * conditional on its revision and carrying the match marker, an audit entry without any amount,
  * and the idempotency record conditional on its lease. Reading one's own number: one Decrypt
@@ -11,13 +11,13 @@ import { DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-s
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { KmsSealer } from '../../../shared/adapters/kms-sealer';
-import { encodeAmount } from '../../../shared/adapters/sealed-plaintext';
-import { toItem } from '../../../shared/app/session-record';
-import { SessionStore } from '../../../shared/app/session-store';
-import { NumbersService } from '../../../shared/app/sessions-service';
-import type { IdempotencyGuard } from '../../../shared/http/idempotency';
-import { sessionWith, T0 } from '../pipeline/session-fixture';
+import { DynamoSessionStore } from '../../../../shared/adapters/dynamodb/session-store';
+import { KmsSealer } from '../../../../shared/adapters/kms-sealer';
+import { encodeAmount } from '../../../../shared/adapters/sealed-plaintext';
+import { type NumberAccepted, readOwnNumber, submitNumber } from '../../../../shared/app/sessions/numbers';
+import type { Receipt } from '../../../../shared/ports';
+import { toItem } from '../../../../shared/table/session-item';
+import { sessionWith, T0 } from '../../pipeline/session-fixture';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const kms = mockClient(KMSClient);
@@ -27,29 +27,34 @@ const AMOUNT = 7391846250193;
 const NOW = T0 + 60_000;
 const CIPHERTEXT = new Uint8Array(170).fill(9);
 
-function service() {
-  return new NumbersService({
-    store: new SessionStore(
-      DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'eu-west-1' })),
-      'table',
-    ),
-    clock: () => NOW,
-    sealer: new KmsSealer({ client: new KMSClient({ region: 'eu-west-1' }), keyId: KEY_ID }),
-  });
-}
+const deps = () => ({
+  store: new DynamoSessionStore(
+    DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'eu-west-1' })),
+    'table',
+  ),
+  clock: () => NOW,
+  sealer: new KmsSealer({ client: new KMSClient({ region: 'eu-west-1' }), keyId: KEY_ID }),
+});
 
-const guard = {
-  completeWith: (response: unknown) => ({
-    Put: {
-      TableName: 'table',
-      Item: { pk: 'IDEMPOTENCY#x', sk: 'IDEMPOTENCY', response: JSON.stringify(response) },
-      ConditionExpression: 'leaseId = :lease',
-      ExpressionAttributeValues: { ':lease': 'lease-1' },
+const submit = (email: string, raw: unknown, receipt?: Receipt<NumberAccepted>) =>
+  submitNumber(deps(), { caller: { email }, sessionId: ID, input: () => raw as { amount: number } }, receipt);
+
+/** An idempotency receipt as shared/http makes one: a conditional put in the change's transaction. */
+const receipt: Receipt<NumberAccepted> = {
+  with: (result) => ({
+    atomicWrite: {
+      Put: {
+        TableName: 'table',
+        Item: { pk: 'IDEMPOTENCY#x', sk: 'IDEMPOTENCY', response: JSON.stringify(result) },
+        ConditionExpression: 'leaseId = :lease',
+        ExpressionAttributeValues: { ':lease': 'lease-1' },
+      },
     },
   }),
-} as unknown as IdempotencyGuard;
+  alone: async () => undefined,
+};
 
-describe('NumbersService.submit with KMS and DynamoDB', () => {
+describe('submitNumber with KMS and DynamoDB', () => {
   beforeEach(() => {
     ddb.reset();
     kms.reset();
@@ -68,18 +73,10 @@ describe('NumbersService.submit with KMS and DynamoDB', () => {
     });
 
     // Act
-    const response = await service().submit(
-      { email: 'bob@example.com' },
-      ID,
-      JSON.stringify({ amount: AMOUNT }),
-      guard,
-    );
+    const response = await submit('bob@example.com', { amount: AMOUNT }, receipt);
 
     // Assess
-    expect(response).toEqual({
-      statusCode: 202,
-      body: { accepted: true, submittedAt: '2026-03-01T10:01:00Z' },
-    });
+    expect(response).toEqual({ accepted: true, submittedAt: '2026-03-01T10:01:00Z' });
     expect(kms).toHaveReceivedCommandTimes(EncryptCommand, 1);
     expect(kms).toHaveReceivedCommandWith(EncryptCommand, {
       KeyId: KEY_ID,
@@ -137,10 +134,10 @@ describe('NumbersService.submit with KMS and DynamoDB', () => {
     kms.on(EncryptCommand).resolves({ CiphertextBlob: CIPHERTEXT, KeyId: KEY_ID });
 
     // Act
-    const response = await service().submit({ email: 'bob@example.com' }, ID, '{"amount": 1e3}', null);
+    const response = await submit('bob@example.com', { amount: 1000 });
 
     // Assess
-    expect(response.statusCode).toBe(202);
+    expect(response.accepted).toBe(true);
     expect(kms).toHaveReceivedNthCommandWith(EncryptCommand, 1, {
       EncryptionContext: { sessionId: ID, side: 'respondent', seq: '2' },
     });
@@ -152,7 +149,7 @@ describe('NumbersService.submit with KMS and DynamoDB', () => {
   });
 });
 
-describe('NumbersService.readOwn with KMS', () => {
+describe('readOwnNumber with KMS', () => {
   beforeEach(() => {
     ddb.reset();
     kms.reset();
@@ -169,13 +166,10 @@ describe('NumbersService.readOwn with KMS', () => {
     kms.on(DecryptCommand).resolves({ Plaintext: encodeAmount(BigInt(AMOUNT)), KeyId: KEY_ID });
 
     // Act
-    const response = await service().readOwn({ email: 'alice@example.com' }, ID);
+    const response = await readOwnNumber(deps(), { email: 'alice@example.com' }, ID);
 
     // Assess
-    expect(response).toEqual({
-      statusCode: 200,
-      body: { amount: AMOUNT, submittedAt: '2026-03-01T10:00:03Z' },
-    });
+    expect(response).toEqual({ amount: AMOUNT, submittedAt: '2026-03-01T10:00:03Z' });
     expect(kms).toHaveReceivedCommandTimes(DecryptCommand, 1);
     expect(kms).toHaveReceivedCommandWith(DecryptCommand, {
       KeyId: KEY_ID,
@@ -191,15 +185,15 @@ describe('NumbersService.readOwn with KMS', () => {
     ddb.on(GetCommand).resolves({ Item: toItem(record) });
 
     // Act
-    const mediator = await service()
-      .readOwn({ email: 'med@example.com' }, ID)
-      .catch((e: { statusCode: number }) => e.statusCode);
-    const outsider = await service()
-      .readOwn({ email: 'eve@example.com' }, ID)
-      .catch((e: { statusCode: number }) => e.statusCode);
+    const mediator = await readOwnNumber(deps(), { email: 'med@example.com' }, ID).catch(
+      (e: { code: string }) => e.code,
+    );
+    const outsider = await readOwnNumber(deps(), { email: 'eve@example.com' }, ID).catch(
+      (e: { code: string }) => e.code,
+    );
 
     // Assess
-    expect([mediator, outsider]).toEqual([403, 404]);
+    expect([mediator, outsider]).toEqual(['forbidden', 'not_found']);
     expect(kms).not.toHaveReceivedCommand(DecryptCommand);
   });
 });
