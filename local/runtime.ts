@@ -106,8 +106,11 @@ function listen(server: Server, port: number, host: string): Promise<number> {
 function closeServer(server: Server, graceMs: number): Promise<void> {
   return new Promise((ok) => {
     const timer = setTimeout(() => server.closeAllConnections(), graceMs);
+    // A kept-alive connection whose request just ended would hold the close for seconds.
+    const idle = setInterval(() => server.closeIdleConnections(), 25);
     server.close(() => {
       clearTimeout(timer);
+      clearInterval(idle);
       ok();
     });
     server.closeIdleConnections();

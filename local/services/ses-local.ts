@@ -67,6 +67,8 @@ export interface SesLocal {
   /** pause() + resume(). */
   restart(): Promise<void>;
   readonly running: boolean;
+  /** The process's pid while it runs. */
+  readonly pid: number | undefined;
   /** Stops the process (idempotent); mail is already on disk. */
   stop(): Promise<void>;
 }
@@ -149,6 +151,9 @@ export async function startSesLocal(options: SesLocalOptions = {}): Promise<SesL
     port,
     get running() {
       return managed !== undefined;
+    },
+    get pid() {
+      return managed?.child.pid;
     },
     async readEmails(to) {
       return journal.read(to);

@@ -141,18 +141,22 @@ export class StreamPoller {
   /**
    * Resolves once every consumer has handled every record now in the stream, including records
    * that the handlers themselves wrote while draining (a full pass reads nothing new and no
-   * handler ran). Works whether or not the background loop runs. Rejects on a stream error or
-   * when it has not settled within `timeoutMs`.
+   * handler ran). Works whether or not the background loop runs. Rejects when reading the stream
+   * fails three times in a row or when it has not settled within `timeoutMs`.
    */
   async drain({ timeoutMs = 30_000 }: { timeoutMs?: number } = {}): Promise<void> {
     const deadline = Date.now() + timeoutMs;
+    let failures = 0;
     for (;;) {
       const before = this.activity;
       try {
         await Promise.all(this.consumers.map((consumer) => this.serialized(consumer)));
       } catch (error) {
+        // A hiccup (a connection reset under load) is tried again twice; an outage is reported.
         this.reader.reset();
-        throw error;
+        if (++failures > 2 || this.stopping) throw error;
+        await this.pause(100 * failures);
+        continue;
       }
       if (this.activity === before || this.stopping) return;
       if (Date.now() > deadline)
