@@ -7,7 +7,9 @@ import { queryKeys } from '../../../api/queries';
 /**
  * `GET /sessions/{id}/number`: the caller's own side's standing number, or null when it has
  * none. Only a side member asks, and only while its side has one; the other side's number is
- * never asked for, because no route gives it.
+ * never asked for, because no route gives it. Not polled: each read is a decryption (a KMS
+ * call on AWS), so it is read when the page opens, after the side submits, and when the window
+ * regains focus (a co-counsel's change shows then).
  */
 export function useOwnNumber(id: string, enabled: boolean) {
   const api = useApi();
@@ -23,7 +25,7 @@ export function useOwnNumber(id: string, enabled: boolean) {
       }
     },
     enabled,
-    refetchInterval: 10_000,
+    staleTime: 30_000,
   });
 }
 
