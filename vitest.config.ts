@@ -1,9 +1,11 @@
+import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vitest/config';
 
-// Five projects: `unit` (pure, mocked AWS), `integration` (DynamoDB Local and the local SES
-// endpoint started by globalSetup), `infra` (CDK template assertions), `e2e` (the local runtime
-// over HTTP), `security` (confidentiality, authorization, bad input, races, faults). `npm test`
-// runs them all, one after another.
+// Seven projects: `unit` (pure, mocked AWS), `web` (the web app's components in happy-dom),
+// `integration` (DynamoDB Local and the local SES endpoint started by globalSetup), `infra` (CDK
+// template assertions), `e2e` (the local runtime over HTTP), `security` (confidentiality,
+// authorization, bad input, races, faults), `browser` (the built web app in Chromium against the
+// local runtime). `npm test` runs them all, one after another.
 export default defineConfig({
   test: {
     coverage: {
@@ -21,6 +23,16 @@ export default defineConfig({
           name: 'unit',
           include: ['test/unit/**/*.test.ts'],
           setupFiles: ['test/setup/aws-matchers.ts'],
+        },
+      },
+      {
+        extends: true,
+        plugins: [react()],
+        test: {
+          name: 'web',
+          include: ['web/test/**/*.test.{ts,tsx}'],
+          environment: 'happy-dom',
+          setupFiles: ['web/test/setup.ts'],
         },
       },
       {
@@ -54,6 +66,18 @@ export default defineConfig({
           name: 'security',
           include: ['test/security/**/*.test.ts'],
           testTimeout: 120_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'browser',
+          include: ['test/browser/**/*.test.ts'],
+          globalSetup: ['test/browser/setup/global.ts'],
+          // One test walks a whole negotiation through three browsers; a loaded machine is slow.
+          testTimeout: 240_000,
           hookTimeout: 120_000,
           fileParallelism: false,
         },

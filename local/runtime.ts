@@ -1,40 +1,72 @@
 /**
  * The whole backend on one machine (SPEC §6): the same handler code behind the same routes, on
  * DynamoDB Local with its real stream feeding match and notify, a local sealer, the local SES v2
- * endpoint, and timers kept in the table and fired on the business clock.
+ * endpoint, and timers kept in the table and fired on the business clock; and the web app.
  *
  * State lives under `dataDir` (git-ignored `.local/` by default) and survives a restart:
  * DynamoDB Local's files (with its stream), the stream poller's checkpoints, the sealer and token
- * signing keys, the business clock's offset and the mail archive.
+ * signing keys, the business clock's offset and the mail journal.
+ *
+ * The parts, one file each: environment.ts (what the handlers are given), dev-routes.ts
+ * (`/dev/token`, `/dev/clock`, `/dev/emails`), ticker.ts (timers, clock, reconciler), web-app.ts
+ * (the built web app and its config.json), services/ (DynamoDB Local, its stream poller, local SES,
+ * the HTTP gateway, JWTs).
+ *
+ * `stop()` shuts down in an order that loses nothing: stop taking requests; let the work in
+ * flight end, abandoning what fails without moving a stream checkpoint (it is delivered again at
+ * the next start); then local SES (its mail is on disk already) and DynamoDB Local last. The
+ * services run in process groups of their own, so a Ctrl-C in the terminal reaches this process
+ * alone and this order holds.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type {
-  APIGatewayProxyEventV2,
-  APIGatewayProxyResultV2,
-  Context,
-  DynamoDBStreamEvent,
-} from 'aws-lambda';
+import type { Context, DynamoDBStreamEvent } from 'aws-lambda';
 import { API_ROUTES, type ApiFunctionName } from '../shared/http/routes';
-import { businessClock, clockOffset, setClockOffset } from '../shared/runtime/clock';
+import { businessClock } from '../shared/runtime/clock';
 import { STREAM_FILTERS } from '../shared/table/definition';
+import { devRoutes } from './dev-routes';
+import {
+  applyHandlerEnvironment,
+  dataDirs,
+  isWildcard,
+  publicHost,
+  TABLE_NAME,
+  urlHost,
+} from './environment';
 import { type DynamoDbLocal, ensureTable, startDynamoDbLocal } from './services/dynamodb-local';
-import { type ApiHandler, createGateway, type DevRoute } from './services/http-gateway';
+import { type ApiHandler, createGateway } from './services/http-gateway';
 import { LocalIdentityProvider } from './services/jwt';
 import { lambdaContext } from './services/lambda-context';
 import { assertPortFree } from './services/process';
 import { type SesLocal, startSesLocal } from './services/ses-local';
 import { StreamPoller } from './services/stream-poller';
+import { loadClockOffset, Ticker } from './ticker';
+import { createWebApp } from './web-app';
 
-export const TABLE_NAME = 'backchannel-local';
-const RECONCILE_EVERY_MS = 60_000;
+export { TABLE_NAME } from './environment';
+
+const repoRoot = resolve(import.meta.dirname, '..');
+/** How long a stop waits for requests in flight before it closes their connections. */
+const REQUEST_GRACE_MS = 10_000;
 
 export interface LocalRuntimeOptions {
   /** API port (default 3000). */
   port?: number;
+  /** Address the API, the web app and the mail viewer listen on (default 127.0.0.1). */
   host?: string;
+  /** Web app port (default port + 1; 0: any free port). */
+  webPort?: number;
+  /** The built web app (default web/dist in the repository). */
+  webDistDir?: string;
+  /**
+   * The port of Vite's dev server (`npm run dev:web`, default 5173): its origin on this host may
+   * call the API too.
+   */
+  devWebPort?: number;
+  /** Where every link in an email points (default: the web app's URL). */
+  appUrl?: string;
   /** Where state is kept (default `.local/` in the repository). */
   dataDir?: string;
   /** Mail viewer port (default: a free one). */
@@ -50,6 +82,8 @@ export interface LocalRuntimeOptions {
 
 export interface LocalRuntime {
   url: string;
+  /** The web app (`http://<host>:<webPort>`). */
+  webUrl: string;
   mailUrl: string;
   dynamoEndpoint: string;
   /** Processes every effect now due (stream records, timers) in time order, then resolves. */
@@ -61,48 +95,56 @@ export interface LocalRuntime {
   dynamo: DynamoDbLocal;
 }
 
-const json = (statusCode: number, body: unknown): APIGatewayProxyResultV2 => ({
-  statusCode,
-  headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
-  body: JSON.stringify(body),
-});
-
-const devError = (statusCode: number, code: string, message: string) =>
-  json(statusCode, { error: { code, message } });
-
-function parseDevBody(event: APIGatewayProxyEventV2): Record<string, unknown> | null {
-  try {
-    const body = JSON.parse(event.body ?? '') as unknown;
-    return body && typeof body === 'object' && !Array.isArray(body)
-      ? (body as Record<string, unknown>)
-      : null;
-  } catch {
-    return null;
-  }
+function listen(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((ok, fail) => {
+    server.once('error', fail);
+    server.listen(port, host, () => ok((server.address() as AddressInfo).port));
+  });
 }
 
-/** Serializes work that must not interleave (timer firing and clock moves). */
-function mutex() {
-  let tail: Promise<unknown> = Promise.resolve();
-  return <T>(work: () => Promise<T>): Promise<T> => {
-    const run = tail.then(work, work);
-    tail = run.catch(() => undefined);
-    return run;
-  };
+/** Stops accepting connections; resolves once the requests in flight ended (or `graceMs` passed). */
+function closeServer(server: Server, graceMs: number): Promise<void> {
+  return new Promise((ok) => {
+    const timer = setTimeout(() => server.closeAllConnections(), graceMs);
+    // A kept-alive connection whose request just ended would hold the close for seconds.
+    const idle = setInterval(() => server.closeIdleConnections(), 25);
+    server.close(() => {
+      clearTimeout(timer);
+      clearInterval(idle);
+      ok();
+    });
+    server.closeIdleConnections();
+  });
+}
+
+/**
+ * The origins that may call the API: the web app's and Vite's dev server's. Listening on every
+ * interface, any host name on those ports (a browser may use any of this machine's names).
+ */
+function webOrigins(host: string, ...ports: number[]): (string | RegExp)[] {
+  if (isWildcard(host)) return ports.map((port) => new RegExp(`^https?://[^/]+:${port}$`));
+  const hosts = host === '127.0.0.1' ? [host, 'localhost'] : [urlHost(host)];
+  return ports.flatMap((port) => hosts.map((name) => `http://${name}:${port}`));
 }
 
 export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
   const host = options.host ?? '127.0.0.1';
   const port = options.port ?? 3000;
-  const dataDir = resolve(options.dataDir ?? join(import.meta.dirname, '..', '.local'));
-  const dirs = { db: join(dataDir, 'db'), keys: join(dataDir, 'keys'), state: join(dataDir, 'state') };
-  for (const dir of Object.values(dirs)) mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const dirs = dataDirs(resolve(options.dataDir ?? join(repoRoot, '.local')));
   await assertPortFree('the API', port, host);
+  const webPortWanted = options.webPort ?? port + 1;
+  if (webPortWanted !== 0) await assertPortFree('the web app', webPortWanted, host);
 
+  // Run in reverse order by stop(), each one once. Work that must end before the services stop
+  // is registered after them, so it is stopped before them.
   const stops: (() => Promise<void>)[] = [];
-  const stop = async () => {
-    for (const s of stops.reverse()) await s().catch(() => undefined);
-    stops.length = 0;
+  let stopping: Promise<void> | undefined;
+  const stop = () => {
+    stopping ??= (async () => {
+      for (const s of stops.reverse()) await s().catch(() => undefined);
+      stops.length = 0;
+    })();
+    return stopping;
   };
   try {
     const [dynamo, ses] = await Promise.all([
@@ -111,8 +153,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
         ...(options.dynamoJvmArgs ? { jvmArgs: options.dynamoJvmArgs } : {}),
       }),
       startSesLocal({
+        host,
         ...(options.mailPort ? { port: options.mailPort } : {}),
-        archiveFile: join(dirs.state, 'mail.json'),
+        archiveFile: join(dirs.state, 'mail.jsonl'),
+        legacyArchiveFile: join(dirs.state, 'mail.json'),
       }),
     ]);
     stops.push(
@@ -120,21 +164,26 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       () => ses.stop(),
     );
 
-    // The same handlers as on AWS; only the environment differs (shared/runtime/dependencies.ts).
-    Object.assign(process.env, {
-      TABLE_NAME,
-      DYNAMODB_ENDPOINT: dynamo.endpoint,
-      SES_ENDPOINT: ses.endpoint,
-      LOCAL_SEALER_KEY_FILE: join(dirs.keys, 'sealer.key'),
-      FINGERPRINT_KEY_FILE: join(dirs.keys, 'fingerprint.key'),
-      INVITATION_KEY_FILE: join(dirs.keys, 'invitation.key'),
-      SENDER_EMAIL: process.env.SENDER_EMAIL ?? 'no-reply@backchannel.local',
-      APP_URL: process.env.APP_URL ?? `http://${host}:${port}`,
-      TIMER_MODE: 'local',
-      STAGE: 'local',
-      LOG_LEVEL: process.env.LOG_LEVEL ?? (options.verbose ? 'INFO' : 'WARN'),
-      POWERTOOLS_DEV: 'false',
-      AWS_REGION: process.env.AWS_REGION ?? 'us-east-1',
+    // The web app's server is bound first: its port is part of the API's CORS and of APP_URL.
+    const web = createServer();
+    const webPort = await listen(web, webPortWanted, host);
+    stops.push(() => closeServer(web, 1_000));
+    const url = `http://${urlHost(publicHost(host))}:${port}`;
+    const webUrl = `http://${urlHost(publicHost(host))}:${webPort}`;
+    web.on(
+      'request',
+      createWebApp({
+        distDir: options.webDistDir ?? join(repoRoot, 'web', 'dist'),
+        config: { apiUrl: url, signIn: 'local' },
+      }),
+    );
+
+    applyHandlerEnvironment({
+      dirs,
+      dynamoEndpoint: dynamo.endpoint,
+      sesEndpoint: ses.endpoint,
+      appUrl: options.appUrl ?? webUrl,
+      verbose: options.verbose ?? false,
     });
     await ensureTable(
       new DynamoDBClient({
@@ -144,14 +193,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       }),
       TABLE_NAME,
     );
-
-    // The business clock: real time + an offset that survives restarts.
-    const clockFile = join(dirs.state, 'clock.json');
-    try {
-      setClockOffset((JSON.parse(readFileSync(clockFile, 'utf8')) as { offsetMs: number }).offsetMs);
-    } catch {
-      setClockOffset(0);
-    }
+    loadClockOffset(join(dirs.state, 'clock.json'));
 
     const [api, submitNumber, ownNumber, match, notify, phaseTimer, reconciler, deps] = await Promise.all([
       import('../functions/api/index'),
@@ -199,120 +241,23 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     poller.start();
     stops.push(() => poller.stop());
 
-    // Local timers: items in the table, fired on the business clock in time order.
-    const timers = deps.localTimer();
-    const exclusive = mutex();
-    const fireDue = async (): Promise<void> => {
-      await poller.drain();
-      for (;;) {
-        const [next] = await timers.due(businessClock());
-        if (!next) return;
-        await (phaseTimer.handler as unknown as (e: unknown, c: Context) => Promise<unknown>)(
+    const ticker = new Ticker({
+      poller,
+      timers: deps.localTimer(),
+      clockFile: join(dirs.state, 'clock.json'),
+      fireTimer: (next) =>
+        (phaseTimer.handler as unknown as (e: unknown, c: Context) => Promise<unknown>)(
           { sessionId: next.sessionId, event: next.event, name: next.name },
           lambdaContext('phase-timer'),
-        );
-        await timers.complete(next.name);
-        await poller.drain();
-      }
-    };
-    const settle = () => exclusive(fireDue);
-    // The reconciler, as on AWS (every 5 minutes there; every minute of real time here, and once at
-    // start so a restart catches up): it re-drives what the stream gave up on, so no email is lost.
-    let lastReconcile = 0;
-    const reconcileIfDue = async () => {
-      if (Date.now() - lastReconcile < RECONCILE_EVERY_MS) return;
-      lastReconcile = Date.now();
-      await exclusive(async () => {
-        await reconciler
-          .handler(undefined, lambdaContext('reconciler', { timeoutMs: 60_000 }))
-          .catch((error: unknown) => {
-            console.error(`[reconciler] ${(error as Error).message}`);
-          });
-        await fireDue();
-      });
-    };
-    let ticking = true;
-    let wakeTick: (() => void) | undefined;
-    const tick = async () => {
-      while (ticking) {
-        await settle().catch((error: unknown) => console.error(`[timers] ${(error as Error).name}`));
-        if (!ticking) break;
-        await reconcileIfDue().catch((error: unknown) =>
-          console.error(`[reconciler] ${(error as Error).name}`),
-        );
-        if (!ticking) break;
-        await new Promise<void>((r) => {
-          wakeTick = r;
-          setTimeout(r, 500);
-        });
-      }
-    };
-    const ticker = tick();
-    // Stopping waits for a tick in flight: its drain invokes match and notify, which must not
-    // run while the poller, the SES endpoint and DynamoDB Local are being stopped after it.
-    stops.push(async () => {
-      ticking = false;
-      wakeTick?.();
-      await ticker;
+        ),
+      reconcile: () => reconciler.handler(undefined, lambdaContext('reconciler', { timeoutMs: 60_000 })),
     });
+    ticker.start();
+    // A tick in flight drains the stream (match and notify run): it ends before the poller, the
+    // SES endpoint and DynamoDB Local stop.
+    stops.push(() => ticker.stop());
 
     const identity = await LocalIdentityProvider.fromKeyFile(join(dirs.keys, 'token-signing.jwk.json'));
-    const devRoutes: DevRoute[] = [
-      {
-        method: 'POST',
-        path: '/dev/token',
-        handler: async (event) => {
-          const body = parseDevBody(event);
-          const email = typeof body?.email === 'string' ? body.email.trim() : '';
-          if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email) || Object.keys(body ?? {}).length !== 1) {
-            return devError(400, 'invalid_input', 'Body must be {"email": "<address>"}.');
-          }
-          return json(200, { token: await identity.issueToken(email) });
-        },
-      },
-      {
-        method: 'POST',
-        path: '/dev/clock',
-        handler: async (event) => {
-          const body = parseDevBody(event);
-          const seconds = body?.advanceSeconds;
-          if (
-            typeof seconds !== 'number' ||
-            !Number.isFinite(seconds) ||
-            seconds < 0 ||
-            Object.keys(body ?? {}).length !== 1
-          ) {
-            return devError(400, 'invalid_input', 'Body must be {"advanceSeconds": <number ≥ 0>}.');
-          }
-          await exclusive(async () => {
-            // Effects already due before the move come first, at the time they were due: a
-            // number accepted before a deadline is evaluated before the clock passes it.
-            await fireDue();
-            setClockOffset(clockOffset() + Math.round(seconds * 1000));
-            writeFileSync(clockFile, JSON.stringify({ offsetMs: clockOffset() }));
-            await fireDue();
-          });
-          return json(200, { now: new Date(businessClock()).toISOString().replace(/\.\d{3}Z$/, 'Z') });
-        },
-      },
-      {
-        method: 'GET',
-        path: '/dev/emails',
-        handler: async (event) => {
-          const to = event.queryStringParameters?.to;
-          const emails = await ses.readEmails(to);
-          return json(200, {
-            emails: emails.map(({ to, subject, text, html, sentAt }) => ({
-              to,
-              subject,
-              text,
-              html,
-              sentAt,
-            })),
-          });
-        },
-      },
-    ];
     const server: Server = createServer(
       createGateway({
         routes: API_ROUTES.map((r) => ({
@@ -322,25 +267,29 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
           name: r.fn,
         })),
         identity,
-        devRoutes,
+        devRoutes: devRoutes({
+          identity,
+          advanceClock: (seconds) => ticker.advanceClock(seconds),
+          readEmails: (to) => ses.readEmails(to),
+        }),
+        cors: { allowOrigin: webOrigins(host, webPort, options.devWebPort ?? 5173) },
+        clock: businessClock,
       }),
     );
-    await new Promise<void>((ok, fail) => {
-      server.once('error', fail);
-      server.listen(port, host, () => ok());
+    await listen(server, port, host);
+    // First of all on stop: no new request; the stream stops starting batches at once (one that
+    // fails now is abandoned, not given up on), then the requests in flight end.
+    stops.push(async () => {
+      poller.beginStop();
+      await closeServer(server, REQUEST_GRACE_MS);
     });
-    stops.push(
-      () =>
-        new Promise<void>((ok) => {
-          server.close(() => ok());
-          server.closeAllConnections();
-        }),
-    );
+
     return {
-      url: `http://${host}:${port}`,
+      url,
+      webUrl,
       mailUrl: ses.endpoint,
       dynamoEndpoint: dynamo.endpoint,
-      settle,
+      settle: () => ticker.settle(),
       stop,
       ses,
       dynamo,

@@ -1,40 +1,54 @@
 /**
- * `npm start`: the whole backend on http://127.0.0.1:3000 (PORT to change). Ctrl-C stops
- * everything it started.
+ * `npm start`: the whole backend on http://127.0.0.1:3000 and the web app on :3001 (settings:
+ * local/settings.ts, the README's "Settings for npm start").
+ *
+ * Ctrl-C (SIGINT; SIGTERM and SIGHUP alike) stops everything it started, in order, losing
+ * nothing (local/runtime.ts). A second Ctrl-C stops at once: work in flight is then abandoned,
+ * and since no stream checkpoint moved past it, the next start delivers it again.
  */
-
 import { startLocalRuntime } from './runtime';
 import { JAVA_REQUIRED_MESSAGE } from './services/dynamodb-local';
 import { PortInUseError } from './services/process';
+import { readSettings, SettingsError } from './settings';
 
-const port = Number(process.env.PORT ?? 3000);
-if (!Number.isInteger(port) || port < 1 || port > 65535) {
-  console.error(`PORT must be a port number, got ${process.env.PORT}`);
-  process.exit(1);
-}
+const PORT_SETTING: Record<string, string> = {
+  'the API': 'PORT',
+  'the web app': 'WEB_PORT',
+  'local SES': 'MAIL_PORT',
+};
 
 try {
-  const runtime = await startLocalRuntime({
-    port,
-    verbose: process.env.VERBOSE === '1',
-    // BACKCHANNEL_DATA_DIR keeps state elsewhere than .local/ (the end-to-end tests use a temp folder).
-    ...(process.env.BACKCHANNEL_DATA_DIR ? { dataDir: process.env.BACKCHANNEL_DATA_DIR } : {}),
-  });
+  const { dataDirLabel, ...settings } = readSettings();
+  const runtime = await startLocalRuntime(settings);
   console.log(
-    `Backchannel API on ${runtime.url} · mail viewer on ${runtime.mailUrl} · data in ${process.env.BACKCHANNEL_DATA_DIR ?? '.local/'} · Ctrl-C to stop`,
+    `Backchannel API on ${runtime.url} · web app on ${runtime.webUrl} · mail viewer on ${runtime.mailUrl} · ` +
+      `data in ${dataDirLabel} · Ctrl-C to stop`,
   );
   let stopping = false;
-  const shutdown = async () => {
-    if (stopping) return;
+  const shutdown = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      console.log('Stopping at once.');
+      // The 'exit' hook (services/process.ts) signals the services; their guards see us gone too.
+      process.exit(130);
+    }
     stopping = true;
-    await runtime.stop();
-    process.exit(0);
+    console.log(`${signal}: stopping… (Ctrl-C again to stop at once)`);
+    runtime.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
   };
-  process.on('SIGINT', shutdown);
-  process.on('SIGTERM', shutdown);
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, shutdown);
 } catch (error) {
-  if (error instanceof PortInUseError) {
-    console.error(`${error.message} Set PORT to use another port, e.g. PORT=3001 npm start`);
+  if (error instanceof SettingsError) {
+    console.error(error.message);
+  } else if (error instanceof PortInUseError) {
+    const setting = PORT_SETTING[error.service];
+    console.error(
+      setting
+        ? `${error.message} Set ${setting} to use another port, e.g. ${setting}=${error.port + 10} npm start`
+        : error.message,
+    );
   } else if ((error as Error).message === JAVA_REQUIRED_MESSAGE) {
     console.error(JAVA_REQUIRED_MESSAGE);
   } else {

@@ -98,7 +98,7 @@ export async function startBenchRuntime(): Promise<BenchRuntime> {
   const port = await freePort();
   let runtime: LocalRuntime;
   try {
-    runtime = await startLocalRuntime({ port, dataDir });
+    runtime = await startLocalRuntime({ port, webPort: 0, dataDir });
   } catch (error) {
     unwrapSealer();
     rmSync(dataDir, { recursive: true, force: true });

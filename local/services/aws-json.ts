@@ -85,7 +85,15 @@ export function createAwsJsonClient(options: AwsJsonClientOptions) {
       };
       const authorization = sign(headers, body);
       const { host: _host, ...sent } = headers;
-      const response = await fetch(url, { method: 'POST', headers: { ...sent, authorization }, body });
+      const send = () => fetch(url, { method: 'POST', headers: { ...sent, authorization }, body });
+      // Every operation called through this client reads (DescribeTable, DescribeStream,
+      // GetShardIterator, GetRecords, ListTables): a connection the server closed while it sat
+      // idle in the pool is retried once on a fresh one.
+      const response = await send().catch((error: unknown) => {
+        const code = (error as { cause?: { code?: string } }).cause?.code;
+        if (code === 'ECONNRESET' || code === 'EPIPE' || code === 'UND_ERR_SOCKET') return send();
+        throw error;
+      });
       const text = await response.text();
       const parsed = text ? (JSON.parse(text) as Record<string, unknown>) : {};
       if (!response.ok) {

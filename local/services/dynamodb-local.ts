@@ -1,10 +1,14 @@
 /**
  * DynamoDB Local (the jar fetched by scripts/ensure-dynamodb-local.mjs into .local/dynamodb/) as a
  * child process, and `ensureTable` to create the application table from its single definition.
+ *
+ * It listens on 127.0.0.1 only (see dynamodb-launcher.ts), runs in a process group of its own
+ * under a guard that kills it when this process ends however it ends, and leaves a pid file in
+ * its data folder so a later start can stop a leftover before using the same folder.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   CreateTableCommand,
@@ -16,7 +20,23 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { createTableInput } from '../../shared/table/definition';
 import { createAwsJsonClient } from './aws-json';
-import { assertPortFree, freePort, PortInUseError, sleep, spawnManaged, waitUntilReady } from './process';
+import {
+  findJava,
+  LAUNCHER_CLASS,
+  loopbackLauncher,
+  removePidFile,
+  stopLeftover,
+  writePidFile,
+} from './dynamodb-launcher';
+import {
+  assertPortFree,
+  freePort,
+  type GuardedChild,
+  PortInUseError,
+  sleep,
+  spawnGuarded,
+  waitUntilReady,
+} from './process';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 export const DEFAULT_EMULATOR_DIR = join(repoRoot, '.local', 'dynamodb');
@@ -56,12 +76,6 @@ export interface DynamoDbLocal {
   stop(): Promise<void>;
 }
 
-function javaCommand(): string {
-  const home = process.env.JAVA_HOME;
-  if (home && existsSync(join(home, 'bin', 'java'))) return join(home, 'bin', 'java');
-  return 'java';
-}
-
 /** Starts DynamoDB Local (`-sharedDb`, so every access key and region sees the same tables). */
 export async function startDynamoDbLocal(options: DynamoDbLocalOptions): Promise<DynamoDbLocal> {
   const emulatorDir = options.emulatorDir ?? DEFAULT_EMULATOR_DIR;
@@ -76,16 +90,24 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions): Promise
     }
   }
 
+  const java = findJava();
+  if (!java) throw new Error(JAVA_REQUIRED_MESSAGE);
   const port = options.port ?? (await freePort());
+  if (!options.inMemory) {
+    mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+    await stopLeftover(options.dataDir);
+  }
   await assertPortFree('DynamoDB Local', port);
 
   const storage = options.inMemory ? ['-inMemory'] : ['-dbPath', options.dataDir];
-  if (!options.inMemory) mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+  const launcher = loopbackLauncher(java, emulatorDir);
+  const main = launcher
+    ? ['-cp', `${jar}${delimiter}${launcher}`, LAUNCHER_CLASS, '-host', '127.0.0.1']
+    : ['-jar', jar];
   const args = [
     ...(options.jvmArgs ?? FAST_START_JVM_ARGS),
     `-Djava.library.path=${join(emulatorDir, 'DynamoDBLocal_lib')}`,
-    '-jar',
-    jar,
+    ...main,
     '-sharedDb',
     ...storage,
     '-port',
@@ -93,13 +115,14 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions): Promise
     '-disableTelemetry',
   ];
 
-  let managed: Awaited<ReturnType<typeof spawnManaged>>;
+  let managed: GuardedChild;
   try {
-    managed = await spawnManaged(javaCommand(), args, { cwd: emulatorDir });
+    managed = await spawnGuarded(java, args, { cwd: emulatorDir });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new Error(JAVA_REQUIRED_MESSAGE);
     throw error;
   }
+  if (!options.inMemory) writePidFile(options.dataDir, managed.pid, managed.child.pid as number);
 
   const endpoint = `http://127.0.0.1:${port}`;
   const api = createAwsJsonClient({ endpoint, targetPrefix: 'DynamoDB_20120810' });
@@ -123,10 +146,19 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions): Promise
     );
   } catch (error) {
     await managed.stop();
+    if (!options.inMemory) removePidFile(options.dataDir, managed.pid);
     throw error;
   }
 
-  return { endpoint, port, pid: managed.child.pid as number, stop: () => managed.stop() };
+  return {
+    endpoint,
+    port,
+    pid: managed.pid,
+    stop: async () => {
+      await managed.stop();
+      if (!options.inMemory) removePidFile(options.dataDir, managed.pid);
+    },
+  };
 }
 
 export interface EnsureTableResult {

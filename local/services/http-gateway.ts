@@ -5,7 +5,9 @@
  *
  * Order of checks (SPEC §3): 413 body over 64 KiB → 404 unknown path / 405 wrong method → 401
  * missing or invalid token (never reaching the handler) → the handler (which checks
- * `email_verified`, membership, roles…). Dev routes skip the authorizer.
+ * `email_verified`, membership, roles…). Dev routes skip the authorizer. A CORS preflight on a
+ * known path is answered before any of that (cors.ts), and with `clock` every response's `Date`
+ * header is the business clock.
  *
  * Differences from AWS worth knowing: API Gateway HTTP APIs answer an authorizer failure with
  * `{"message":"Unauthorized"}` and an unknown route with `{"message":"Not Found"}` (their bodies
@@ -13,17 +15,21 @@
  * the authorizer before any handler code; this gateway uses the SPEC's error format and order.
  */
 import { randomBytes } from 'node:crypto';
-import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import type { RequestListener } from 'node:http';
 import type {
-  APIGatewayEventRequestContextV2,
   APIGatewayProxyEventV2,
   APIGatewayProxyEventV2WithJWTAuthorizer,
   APIGatewayProxyResultV2,
-  APIGatewayProxyStructuredResultV2,
   Context,
 } from 'aws-lambda';
+import { readBody, stringifyClaims, TooLarge, toApiGatewayEvent, writeResult } from './api-gateway-event';
+import { type CorsOptions, corsHeaders, isPreflight, preflightHeaders } from './cors';
+import { errorLabel } from './error-label';
 import type { TokenVerifier } from './jwt';
 import { lambdaContext } from './lambda-context';
+import { candidatesFor, compileRoutes } from './routing';
+
+export { toApiGatewayEvent, writeResult } from './api-gateway-event';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -71,228 +77,45 @@ export interface GatewayOptions {
   /** Integration timeout → 503. Default 30 s (API Gateway's limit). Dev routes have none. */
   timeoutMs?: number;
   accessLog?: (entry: AccessLogEntry) => void;
-  /** Where handler crashes are reported (default console.error). */
+  /** Where handler crashes are reported (default console.error, by error class only). */
   onError?: (error: unknown, routeKey: string) => void;
+  /** Answer CORS for this origin (the local web app). */
+  cors?: CorsOptions;
+  /** Epoch ms for every response's `Date` header (default: Node's own, real time). */
+  clock?: () => number;
 }
 
 const MAX_BODY_BYTES = 64 * 1024;
-
-interface CompiledRoute {
-  method: HttpMethod;
-  path: string;
-  segments: string[];
-  dev: boolean;
-  handler: ApiHandler | DevHandler;
-  name: string;
-}
-
-interface Match {
-  route: CompiledRoute;
-  pathParameters: Record<string, string>;
-}
-
-class TooLarge extends Error {}
 
 export function errorBody(code: string, message: string): string {
   return JSON.stringify({ error: { code, message } });
 }
 
-function compile(route: Route | DevRoute, dev: boolean): CompiledRoute {
-  const segments = route.path.split('/').slice(1);
-  const name =
-    route.name ??
-    `${route.method.toLowerCase()}-${segments.map((s) => s.replace(/[{}]/g, '')).join('-') || 'root'}`;
-  return { method: route.method, path: route.path, segments, dev, handler: route.handler, name };
-}
-
-function matchPath(route: CompiledRoute, segments: string[]): Record<string, string> | undefined {
-  if (route.segments.length !== segments.length) return undefined;
-  const parameters: Record<string, string> = {};
-  for (const [index, pattern] of route.segments.entries()) {
-    const actual = segments[index] as string;
-    if (pattern.startsWith('{') && pattern.endsWith('}')) {
-      if (actual === '') return undefined;
-      try {
-        parameters[pattern.slice(1, -1)] = decodeURIComponent(actual);
-      } catch {
-        return undefined;
-      }
-    } else if (pattern !== actual) {
-      return undefined;
-    }
-  }
-  return parameters;
-}
-
-/** Static segments win over parameters, earliest segment first (API Gateway's "most specific"). */
-function specificity(route: CompiledRoute): string {
-  return route.segments.map((segment) => (segment.startsWith('{') ? '0' : '1')).join('');
-}
-
-/** Reads the body; rejects with TooLarge as soon as it exceeds `limit` (the rest is discarded). */
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const declared = Number(req.headers['content-length']);
-    if (Number.isFinite(declared) && declared > limit) {
-      req.resume();
-      reject(new TooLarge());
-      return;
-    }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let over = false;
-    req.on('data', (chunk: Buffer) => {
-      if (over) return;
-      size += chunk.length;
-      if (size > limit) {
-        over = true;
-        chunks.length = 0;
-        reject(new TooLarge());
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => {
-      if (!over) resolve(Buffer.concat(chunks));
-    });
-    req.on('error', reject);
-  });
-}
-
-/** API Gateway passes JWT claims as strings: `true` → "true", 1700000000 → "1700000000". */
-function stringifyClaims(claims: Record<string, unknown>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(claims)) {
-    if (value === undefined) continue;
-    out[name] =
-      typeof value === 'string'
-        ? value
-        : Array.isArray(value)
-          ? `[${value.join(' ')}]`
-          : typeof value === 'object' && value !== null
-            ? JSON.stringify(value)
-            : String(value);
-  }
-  return out;
-}
-
-function requestTime(date: Date): string {
-  // API Gateway's format: 12/Mar/2020:19:03:58 +0000
-  const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${pad(date.getUTCDate())}/${months[date.getUTCMonth()]}/${date.getUTCFullYear()}:${pad(
-    date.getUTCHours(),
-  )}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())} +0000`;
-}
-
-/** Builds the payload-2.0 event (without the authorizer part). */
-export function toApiGatewayEvent(
-  req: IncomingMessage,
-  body: Buffer,
-  match: { routeKey: string; pathParameters: Record<string, string> },
-  requestId: string,
-  now = new Date(),
-): APIGatewayProxyEventV2 {
-  const url = new URL(req.url ?? '/', 'http://localhost');
-  const rawQuery = (req.url ?? '').includes('?')
-    ? (req.url ?? '').slice((req.url ?? '').indexOf('?') + 1)
-    : '';
-  const headers: Record<string, string> = {};
-  let cookies: string[] | undefined;
-  for (const [name, values] of Object.entries(req.headersDistinct)) {
-    if (!values) continue;
-    if (name === 'cookie') {
-      cookies = values.flatMap((value) => value.split(/;\s*/)).filter(Boolean);
-      continue;
-    }
-    headers[name] = values.join(',');
-  }
-  const query: Record<string, string> = {};
-  for (const [name, value] of url.searchParams)
-    query[name] = name in query ? `${query[name]},${value}` : value;
-  const host = headers.host ?? 'localhost';
-  const requestContext: APIGatewayEventRequestContextV2 = {
-    accountId: '000000000000',
-    apiId: 'local',
-    domainName: host,
-    domainPrefix: host.split('.')[0] ?? host,
-    http: {
-      method: (req.method ?? 'GET').toUpperCase(),
-      path: url.pathname,
-      protocol: `HTTP/${req.httpVersion}`,
-      sourceIp: (req.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, ''),
-      userAgent: headers['user-agent'] ?? '',
-    },
-    requestId,
-    routeKey: match.routeKey,
-    stage: '$default',
-    time: requestTime(now),
-    timeEpoch: now.getTime(),
-  };
-  return {
-    version: '2.0',
-    routeKey: match.routeKey,
-    rawPath: url.pathname,
-    rawQueryString: rawQuery,
-    ...(cookies ? { cookies } : {}),
-    headers,
-    ...(Object.keys(query).length > 0 ? { queryStringParameters: query } : {}),
-    requestContext,
-    ...(Object.keys(match.pathParameters).length > 0 ? { pathParameters: match.pathParameters } : {}),
-    ...(body.length > 0 ? { body: body.toString('utf8') } : {}),
-    isBase64Encoded: false,
-  };
-}
-
-/** Writes a handler's result the way API Gateway (payload 2.0) interprets it. */
-export function writeResult(res: ServerResponse, result: APIGatewayProxyResultV2, requestId: string): number {
-  let structured: APIGatewayProxyStructuredResultV2;
-  if (typeof result === 'string') {
-    structured = { statusCode: 200, body: result, headers: { 'content-type': 'application/json' } };
-  } else if (result && typeof result === 'object' && 'statusCode' in result) {
-    structured = result;
-  } else {
-    // Valid JSON without statusCode: API Gateway answers 200 with it as the body.
-    structured = {
-      statusCode: 200,
-      body: JSON.stringify(result),
-      headers: { 'content-type': 'application/json' },
-    };
-  }
-  const headers: Record<string, string | string[]> = { 'apigw-requestid': requestId };
-  for (const [name, value] of Object.entries(structured.headers ?? {}))
-    headers[name.toLowerCase()] = String(value);
-  if (structured.cookies?.length) headers['set-cookie'] = structured.cookies;
-  const body =
-    structured.body === undefined
-      ? undefined
-      : structured.isBase64Encoded
-        ? Buffer.from(structured.body, 'base64')
-        : Buffer.from(structured.body, 'utf8');
-  if (body && !headers['content-type']) headers['content-type'] = 'application/json';
-  const status = structured.statusCode ?? 200;
-  res.writeHead(status, headers);
-  res.end(body);
-  return status;
-}
-
 /** A request listener for `http.createServer`. */
 export function createGateway(options: GatewayOptions): RequestListener {
-  const routes = [
-    ...options.routes.map((route) => compile(route, false)),
-    ...(options.devRoutes ?? []).map((route) => compile(route, true)),
-  ].sort((a, b) => (specificity(a) < specificity(b) ? 1 : specificity(a) > specificity(b) ? -1 : 0));
+  const routes = compileRoutes(options.routes, options.devRoutes);
   const limit = options.maxBodyBytes ?? MAX_BODY_BYTES;
   const timeoutMs = options.timeoutMs ?? 30_000;
   const onError =
-    options.onError ?? ((error, routeKey) => console.error(`[gateway] ${routeKey} failed:`, error));
+    options.onError ??
+    ((error, routeKey) => console.error(`[gateway] ${routeKey} failed: ${errorLabel(error)}`));
 
   return (req, res) => {
     const started = Date.now();
     const requestId = randomBytes(12).toString('base64url');
     let routeKey = '-';
+    // On every response: CORS for the web app's origin, and the business clock as `Date`.
+    const common = () => ({
+      ...corsHeaders(req, options.cors),
+      ...(options.clock ? { date: new Date(options.clock()).toUTCString() } : {}),
+    });
     const respond = (status: number, code: string, message: string, extra: Record<string, string> = {}) => {
-      res.writeHead(status, { 'content-type': 'application/json', 'apigw-requestid': requestId, ...extra });
+      res.writeHead(status, {
+        'content-type': 'application/json',
+        'apigw-requestid': requestId,
+        ...common(),
+        ...extra,
+      });
       res.end(errorBody(code, message));
       return status;
     };
@@ -316,21 +139,29 @@ export function createGateway(options: GatewayOptions): RequestListener {
         throw error;
       }
 
-      // 2. Route.
+      // 2. Route (a CORS preflight on a known path is answered here).
       const method = (req.method ?? 'GET').toUpperCase();
       const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-      const segments = path.split('/').slice(1);
-      const candidates: Match[] = [];
-      for (const route of routes) {
-        const pathParameters = matchPath(route, segments);
-        if (pathParameters) candidates.push({ route, pathParameters });
+      const candidates = candidatesFor(routes, path);
+      const methods = [...new Set(candidates.map((candidate) => candidate.route.method))];
+      if (candidates.length > 0 && isPreflight(req)) {
+        routeKey = `OPTIONS ${candidates[0]?.route.path}`;
+        const { date } = common();
+        res.writeHead(204, {
+          'apigw-requestid': requestId,
+          ...(date ? { date } : {}),
+          ...preflightHeaders(req, options.cors, methods),
+        });
+        res.end();
+        finish(204);
+        return;
       }
       const match = candidates.find((candidate) => candidate.route.method === method);
       if (!match) {
         if (candidates.length === 0) {
           finish(respond(404, 'not_found', 'No such route.'));
         } else {
-          const allow = [...new Set(candidates.map((candidate) => candidate.route.method))].join(', ');
+          const allow = methods.join(', ');
           finish(respond(405, 'method_not_allowed', `Use ${allow} on this path.`, { allow }));
         }
         return;
@@ -390,7 +221,7 @@ export function createGateway(options: GatewayOptions): RequestListener {
           if (!route.dev) timer = setTimeout(() => reject(new Error('integration timeout')), timeoutMs);
         });
         const result = await Promise.race([invoke(), timeout]);
-        finish(writeResult(res, result, requestId));
+        finish(writeResult(res, result, requestId, common()));
       } catch (error) {
         if ((error as Error)?.message === 'integration timeout') {
           finish(respond(503, 'service_unavailable', 'The request took too long.'));

@@ -2,9 +2,17 @@
  * Helpers shared by the local services that run as child processes (DynamoDB Local, the local
  * SES endpoint): free ports, a clear error when a port is taken, waiting until a service answers,
  * and making sure no child outlives this process.
+ *
+ * Services are started in process groups of their own (`detached`), so a Ctrl-C in the terminal
+ * (SIGINT to the whole foreground group) reaches the runtime alone: the runtime decides the order
+ * of shutdown and stops them last. They still never outlive it: each watches a pipe from the
+ * runtime (`guarded`) and exits when it closes, which happens however the runtime ends, SIGKILL
+ * included. `spawnGuarded` wraps a command that cannot watch a pipe itself (Java) in
+ * child-guard.mjs.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
 
 /** A TCP port that was free a moment ago (the OS picks it: listen on port 0, then close). */
 export async function freePort(host = '127.0.0.1'): Promise<number> {
@@ -92,6 +100,18 @@ export interface ManagedChild {
   stop(graceMs?: number): Promise<void>;
 }
 
+export interface SpawnOptions {
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+  /** A process group of its own: signals sent to this process's group do not reach it. */
+  detached?: boolean;
+  /**
+   * Its stdin is a pipe from this process that nothing is written to; it closes when this
+   * process ends, however it ends (the child watches for that to exit with it).
+   */
+  guarded?: boolean;
+}
+
 /**
  * Spawns a long-running child whose stdout/stderr are captured (not inherited) and that is killed
  * when this process exits. Rejects when the executable cannot be started (ENOENT…).
@@ -99,13 +119,14 @@ export interface ManagedChild {
 export async function spawnManaged(
   command: string,
   args: string[],
-  options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+  options: SpawnOptions = {},
 ): Promise<ManagedChild> {
   installExitHooks();
   const child = spawn(command, args, {
     cwd: options.cwd,
     env: options.env ?? process.env,
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: [options.guarded ? 'pipe' : 'ignore', 'pipe', 'pipe'],
+    detached: options.detached ?? false,
   });
   let output = '';
   const capture = (chunk: Buffer) => {
@@ -140,6 +161,76 @@ export async function spawnManaged(
       return stopping;
     },
   };
+}
+
+const GUARD = fileURLToPath(new URL('./child-guard.mjs', import.meta.url));
+
+export interface GuardedChild extends ManagedChild {
+  /** The guarded command's own pid (`child.pid` is the guard's). */
+  readonly pid: number;
+}
+
+/**
+ * Runs `command` under child-guard.mjs, in a process group of its own: out of reach of a Ctrl-C
+ * meant for the runtime, and killed when the runtime ends, however it ends. Resolves once the
+ * command runs; rejects with `{code: 'ENOENT'}` when it cannot be started.
+ */
+export async function spawnGuarded(
+  command: string,
+  args: string[],
+  options: Omit<SpawnOptions, 'detached' | 'guarded'> = {},
+): Promise<GuardedChild> {
+  const managed = await spawnManaged(process.execPath, [GUARD, command, ...args], {
+    ...options,
+    detached: true,
+    guarded: true,
+  });
+  const pid = await new Promise<number>((resolve, reject) => {
+    let seen = '';
+    const onData = (chunk: Buffer) => {
+      seen += chunk.toString('utf8');
+      const match = /^\[guard\] pid (\d+)$/m.exec(seen);
+      if (match) {
+        managed.child.stdout?.off('data', onData);
+        resolve(Number(match[1]));
+      }
+    };
+    managed.child.stdout?.on('data', onData);
+    void managed.exited.then(() => {
+      const code = /\[guard\] cannot start \S+: (\S+)/.exec(managed.output())?.[1];
+      reject(Object.assign(new Error(`${command} could not be started (${code ?? 'exited'})`), { code }));
+    });
+  });
+  let stopping: Promise<void> | undefined;
+  return {
+    ...managed,
+    pid,
+    // SIGTERM to the guard, which passes it on; if the command outlives the grace period, SIGKILL
+    // to the command itself (killing the guard instead would orphan it), and the guard follows.
+    stop(graceMs = 5_000) {
+      stopping ??= (async () => {
+        const { child } = managed;
+        if (child.exitCode !== null || child.signalCode !== null) return;
+        child.kill('SIGTERM');
+        const timer = setTimeout(() => {
+          if (isAlive(pid)) process.kill(pid, 'SIGKILL');
+        }, graceMs);
+        await managed.exited;
+        clearTimeout(timer);
+      })();
+      return stopping;
+    },
+  };
+}
+
+/** True when a process with this pid exists (and may be signalled by us). */
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 /**

@@ -1,95 +1,80 @@
 /**
- * The local SES v2 endpoint (`aws-ses-v2-local`) as a child process, and a reader for the mail it
- * received.
+ * The local SES v2 endpoint (`aws-ses-v2-local`, run by ses-server.mjs) as a child process, and
+ * the mail it received.
  *
- * aws-ses-v2-local keeps mail in its process memory only: killing it loses its store. This
- * wrapper therefore snapshots the store before it stops the process (`pause()`, `restart()`,
- * `stop()`) into an archive, and `readEmails()` returns archive + live store, so mail survives a
- * simulated outage. With `archiveFile`, the archive is also written to disk on pause/stop and
- * read back on start, so it survives `npm start` restarts. Mail is lost only if this process dies
- * without stopping the service (SIGKILL). The built-in web viewer at `/` shows the live store
- * only (mail since the last (re)start).
+ * Every email SES accepts is appended to a journal file before SES answers (ses-server.mjs), and
+ * read from there, in memory and indexed by recipient (mail-journal.ts). So mail survives
+ * anything: the service stopped or paused ("SES is down"), killed, or the runtime killed with it.
+ * With `archiveFile` the journal is that file and survives `npm start` restarts; without, it is a
+ * temporary file removed by `stop()`. The built-in web viewer at `/` shows the same mail.
+ *
+ * The child runs in a process group of its own (a Ctrl-C meant for the runtime does not reach it)
+ * and exits when the runtime does, however the runtime ends.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import {
+  appendFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { assertPortFree, freePort, spawnManaged, waitUntilReady } from './process';
+import { fileURLToPath } from 'node:url';
+import {
+  bareAddress,
+  convertArrayArchive,
+  type LocalEmail,
+  MailJournal,
+  type SesStoreEmail,
+  toLocalEmail,
+} from './mail-journal';
+import { assertPortFree, freePort, type ManagedChild, spawnManaged, waitUntilReady } from './process';
 
-/** One received email as the local runtime exposes it (`GET /dev/emails`). */
-export interface LocalEmail {
-  to: string[];
-  subject: string;
-  text: string;
-  html: string;
-  /** When the local SES received it: real time (not the business clock), ISO 8601, to the second. */
-  sentAt: string;
-  from: string;
-  messageId: string;
-}
-
-/** The shape of one entry of aws-ses-v2-local's `GET /store` → `{templates, emails: [...]}`. */
-export interface SesStoreEmail {
-  messageId: string;
-  from: string;
-  replyTo: string[];
-  destination: { to: string[]; cc: string[]; bcc: string[] };
-  subject: string;
-  body: { html?: string; text?: string };
-  attachments: unknown[];
-  headers?: { name: string; value: string }[];
-  /** Epoch seconds. */
-  at: number;
-}
+export type { LocalEmail, SesStoreEmail } from './mail-journal';
+export { toLocalEmail } from './mail-journal';
 
 export interface SesLocalOptions {
   /** Default: a free port. */
   port?: number;
   /** Interface to bind. Default 127.0.0.1. */
   host?: string;
-  /** Keep mail across restarts of this process in this JSON file. */
+  /** Keep mail across restarts of this process in this file (JSON lines, append-only). */
   archiveFile?: string;
+  /**
+   * An earlier version's archive (one JSON array): taken over as `archiveFile` when that does
+   * not exist yet.
+   */
+  legacyArchiveFile?: string;
   startTimeoutMs?: number;
 }
 
 export interface SesLocal {
-  /** `http://127.0.0.1:<port>`: the SESv2Client endpoint, and the web viewer at `/`. */
+  /** `http://<host>:<port>`: the SESv2Client endpoint, and the web viewer at `/`. */
   endpoint: string;
   port: number;
   /** Mail received so far, oldest first; `to` filters (case-insensitive) on To, Cc and Bcc. */
   readEmails(to?: string): Promise<LocalEmail[]>;
-  /** Forgets all mail (archive and live store). */
+  /** Forgets all mail (the journal gets a `cleared` line; the viewer empties too). */
   clear(): Promise<void>;
-  /** Simulates "SES is down": snapshots the mail, then kills the process (connection refused). */
+  /** Simulates "SES is down": kills the process (connection refused). Mail is kept. */
   pause(): Promise<void>;
   /** Starts it again on the same port after pause(). */
   resume(): Promise<void>;
   /** pause() + resume(). */
   restart(): Promise<void>;
   readonly running: boolean;
-  /** Snapshots the mail (to archiveFile if set) and kills the process. Idempotent. */
+  /** The process's pid while it runs. */
+  readonly pid: number | undefined;
+  /** Stops the process (idempotent); mail is already on disk. */
   stop(): Promise<void>;
 }
 
-const require = createRequire(import.meta.url);
-const CLI = join(dirname(require.resolve('aws-ses-v2-local')), 'cli.js');
-
-/** `"Name" <a@b.example>` → `a@b.example`, lower-cased. */
-function bareAddress(address: string): string {
-  const angle = /<([^>]+)>/.exec(address);
-  return (angle?.[1] ?? address).trim().toLowerCase();
-}
-
-export function toLocalEmail(email: SesStoreEmail): LocalEmail {
-  return {
-    to: email.destination?.to ?? [],
-    subject: email.subject ?? '',
-    text: email.body?.text ?? '',
-    html: email.body?.html ?? '',
-    sentAt: new Date(email.at * 1000).toISOString().replace('.000Z', 'Z'),
-    from: email.from,
-    messageId: email.messageId,
-  };
-}
+const NEWLINE = Buffer.from('\n');
+const SERVER = fileURLToPath(new URL('./ses-server.mjs', import.meta.url));
 
 /** Fetches aws-ses-v2-local's raw store (`GET /store`). */
 export async function fetchSesStore(endpoint: string): Promise<SesStoreEmail[]> {
@@ -118,16 +103,27 @@ export async function startSesLocal(options: SesLocalOptions = {}): Promise<SesL
   const host = options.host ?? '127.0.0.1';
   const port = options.port ?? (await freePort(host));
   const endpoint = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
-  const archiveFile = options.archiveFile;
-  let archive: SesStoreEmail[] =
-    archiveFile && existsSync(archiveFile)
-      ? (JSON.parse(readFileSync(archiveFile, 'utf8')) as SesStoreEmail[])
-      : [];
-  let managed: Awaited<ReturnType<typeof spawnManaged>> | undefined;
+  const scratch = options.archiveFile ? undefined : mkdtempSync(join(tmpdir(), 'backchannel-ses-'));
+  const file = options.archiveFile ?? join(scratch as string, 'mail.jsonl');
+  mkdirSync(dirname(file), { recursive: true });
+  if (options.legacyArchiveFile && existsSync(options.legacyArchiveFile) && !existsSync(file)) {
+    renameSync(options.legacyArchiveFile, file);
+  }
+  convertArrayArchive(file);
+  // A torn last line (a machine crash mid-write) must not swallow the next email.
+  if (existsSync(file) && statSync(file).size > 0 && !readFileSync(file).subarray(-1).equals(NEWLINE)) {
+    appendFileSync(file, '\n');
+  }
+  const journal = new MailJournal(file);
+  let managed: ManagedChild | undefined;
 
   async function launch() {
     await assertPortFree('local SES', port, host);
-    const child = await spawnManaged(process.execPath, [CLI, '--port', String(port), '--host', host]);
+    const child = await spawnManaged(
+      process.execPath,
+      [SERVER, '--port', String(port), '--host', host, '--journal', file],
+      { detached: true, guarded: true },
+    );
     try {
       await waitUntilReady(
         'local SES (aws-ses-v2-local)',
@@ -142,22 +138,10 @@ export async function startSesLocal(options: SesLocalOptions = {}): Promise<SesL
     managed = child;
   }
 
-  const liveStore = async () => (managed ? fetchSesStore(endpoint) : []);
-
-  function saveArchive() {
-    if (!archiveFile) return;
-    mkdirSync(dirname(archiveFile), { recursive: true });
-    writeFileSync(`${archiveFile}.tmp`, JSON.stringify(archive), { mode: 0o600 });
-    renameSync(`${archiveFile}.tmp`, archiveFile);
-  }
-
   async function halt() {
-    if (!managed) return;
     const current = managed;
-    archive = [...archive, ...(await liveStore().catch(() => []))];
     managed = undefined;
-    await current.stop();
-    saveArchive();
+    await current?.stop();
   }
 
   await launch();
@@ -168,13 +152,19 @@ export async function startSesLocal(options: SesLocalOptions = {}): Promise<SesL
     get running() {
       return managed !== undefined;
     },
+    get pid() {
+      return managed?.child.pid;
+    },
     async readEmails(to) {
-      return filterByRecipient([...archive, ...(await liveStore())], to).map(toLocalEmail);
+      return journal.read(to);
     },
     async clear() {
-      archive = [];
-      saveArchive();
-      if (managed) await fetch(`${endpoint}/clear-store`, { method: 'POST' });
+      if (managed) {
+        const response = await fetch(`${endpoint}/clear-store`, { method: 'POST' });
+        if (!response.ok) throw new Error(`local SES: POST /clear-store answered ${response.status}`);
+      } else {
+        appendFileSync(file, `${JSON.stringify({ cleared: Date.now() })}\n`, { mode: 0o600 });
+      }
     },
     pause: halt,
     async resume() {
@@ -184,6 +174,9 @@ export async function startSesLocal(options: SesLocalOptions = {}): Promise<SesL
       await halt();
       await launch();
     },
-    stop: halt,
+    async stop() {
+      await halt();
+      if (scratch) rmSync(scratch, { recursive: true, force: true });
+    },
   };
 }

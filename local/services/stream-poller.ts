@@ -1,125 +1,32 @@
 /**
  * The local stand-in for Lambda's DynamoDB event source mappings: reads the table's stream from
  * DynamoDB Local and delivers records to consumers (match, notify) the way an event source
- * mapping does.
+ * mapping does. Three parts, one file each:
+ * - reading (stream-shards.ts): the stream and its shards, cached; per consumer and shard a
+ *   cursor; records are built as Lambda builds them (eventSourceARN added);
+ * - delivery (stream-delivery.ts): filters, batches, partial failures, bisecting retries, the
+ *   on-failure list;
+ * - checkpoints (stream-checkpoints.ts): per consumer and shard, written after each handled
+ *   batch, so a restart resumes right after it (at-least-once, as on AWS).
  *
- * Per consumer (each has its own cursors and checkpoints, like separate event source mappings):
- * - shards are read parents first (a child only after its parent is closed and fully processed);
- *   within a shard, records are delivered in sequence order, in batches of up to `batchSize`;
- * - the consumer's filter patterns (STREAM_FILTERS) are applied first, as Lambda event filtering
- *   does: records that do not match are never delivered, and the checkpoint moves past them;
- * - each record is built as Lambda builds it (eventID, eventName, eventVersion, eventSource,
- *   awsRegion, dynamodb{…}, eventSourceARN);
- * - a batch is complete when the handler returns nothing or an empty `batchItemFailures`. With
- *   failures reported, records before the first failed one are complete and the retry starts at
- *   it; a thrown error fails the whole batch; an invalid itemIdentifier counts as a thrown error.
- *   Each failure halves the next batch (like BisectBatchOnFunctionError) and counts one attempt;
- *   after `maxRetries` retries without progress, the batch (by then usually the one poisonous
- *   record) goes to the on-failure list (`failures`, logged, `onFailure`) and the consumer moves
- *   on, as MaximumRetryAttempts + an on-failure destination do;
- * - the checkpoint (last sequence number handled or filtered out, per consumer and shard) is
- *   written to `checkpointFile` after each handled batch, atomically, so a restart resumes right
- *   after it: nothing skipped, and nothing replayed but a batch that was in flight (at-least-once,
- *   as on AWS).
+ * This file runs them: per consumer one pump at a time; shards are read parents first (a child
+ * only after its parent is closed and fully processed); `drain()` returns once a full pass found
+ * nothing to do; `start()` polls in the background.
  *
- * DynamoDB Local facts this relies on (1.25.1): shard iterators expire after 15 minutes, shards
- * roll over every 4 hours (the new shard's ParentShardId is the closed one), records are kept
- * 24 hours, the stream survives restarts with -dbPath, GetRecords returns at most 1000 records
- * and omits NextShardIterator once a closed shard is exhausted.
+ * `stop()` lets a batch in flight end, starts no new one and abandons a failing one without
+ * moving its checkpoint: a stop never loses a record, whatever happens to the services around.
  */
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
-import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { AwsJsonError, createAwsJsonClient, type LocalCredentials } from './aws-json';
-import { type FilterPattern, matchesFilter } from './event-filter';
-import { lambdaContext } from './lambda-context';
 
-// ---- the DynamoDB Streams API, as much as the poller needs ------------------------------------
+import { errorLabel } from './error-label';
+import { dynamoDbLocalStreamsApi, type StreamsApi } from './stream-api';
+import { type CheckpointFile, Checkpoints, type ConsumerCheckpoint } from './stream-checkpoints';
+import { Delivery, type PollerLogger, type StreamConsumer, type StreamFailure } from './stream-delivery';
+import { ShardReader } from './stream-shards';
 
-export interface StreamShard {
-  ShardId: string;
-  ParentShardId?: string;
-  SequenceNumberRange?: { StartingSequenceNumber?: string; EndingSequenceNumber?: string };
-}
-
-/** A record as GetRecords returns it (Lambda adds only `eventSourceARN`). */
-export type WireStreamRecord = Omit<DynamoDBRecord, 'eventSourceARN'>;
-
-export interface StreamsApi {
-  latestStreamArn(tableName: string): Promise<string | undefined>;
-  describeStream(input: { StreamArn: string; ExclusiveStartShardId?: string }): Promise<{
-    StreamDescription?: { Shards?: StreamShard[]; LastEvaluatedShardId?: string };
-  }>;
-  getShardIterator(input: {
-    StreamArn: string;
-    ShardId: string;
-    ShardIteratorType: 'TRIM_HORIZON' | 'LATEST' | 'AT_SEQUENCE_NUMBER' | 'AFTER_SEQUENCE_NUMBER';
-    SequenceNumber?: string;
-  }): Promise<{ ShardIterator?: string }>;
-  getRecords(input: {
-    ShardIterator: string;
-    Limit?: number;
-  }): Promise<{ Records?: WireStreamRecord[]; NextShardIterator?: string }>;
-}
-
-/** The streams API of DynamoDB Local, over signed AWS JSON calls (no streams SDK client needed). */
-export function dynamoDbLocalStreamsApi(endpoint: string, credentials?: LocalCredentials): StreamsApi {
-  const streams = createAwsJsonClient({ endpoint, targetPrefix: 'DynamoDBStreams_20120810', credentials });
-  const dynamodb = createAwsJsonClient({ endpoint, targetPrefix: 'DynamoDB_20120810', credentials });
-  return {
-    async latestStreamArn(tableName) {
-      const { Table } = await dynamodb.call<{ Table?: { LatestStreamArn?: string } }>('DescribeTable', {
-        TableName: tableName,
-      });
-      return Table?.LatestStreamArn;
-    },
-    describeStream: (input) => streams.call('DescribeStream', input),
-    getShardIterator: (input) => streams.call('GetShardIterator', input),
-    getRecords: (input) => streams.call('GetRecords', input),
-  };
-}
-
-// ---- consumers -----------------------------------------------------------------------------------
-
-/** Nothing (or an empty batchItemFailures) means the whole batch succeeded, as for Lambda. */
-// biome-ignore lint/suspicious/noConfusingVoidType: a handler may return nothing, like DynamoDBStreamHandler
-type HandlerResult = DynamoDBBatchResponse | undefined | void;
-
-export type StreamHandler = (event: DynamoDBStreamEvent, context: Context) => Promise<HandlerResult>;
-
-export interface StreamConsumer {
-  /** Unique; keys the checkpoint (`match`, `notify`). */
-  name: string;
-  /** The consumer's STREAM_FILTERS entry; none → every record. */
-  filters?: readonly FilterPattern[];
-  handler: StreamHandler;
-  /** Default 10. */
-  batchSize?: number;
-  /** Overrides the poller's maxRetries for this consumer. */
-  maxRetries?: number;
-}
-
-/** An entry of the on-failure list (what Lambda sends to an on-failure destination, plus the records). */
-export interface StreamFailure {
-  condition: 'RetryAttemptsExhausted';
-  consumer: string;
-  streamArn: string;
-  shardId: string;
-  startSequenceNumber: string;
-  endSequenceNumber: string;
-  batchSize: number;
-  /** Invocations of this batch (first try + retries). */
-  attempts: number;
-  reason: string;
-  at: string;
-  records: DynamoDBRecord[];
-}
-
-export interface PollerLogger {
-  info(message: string): void;
-  warn(message: string): void;
-  error(message: string): void;
-}
+export type { StreamShard, StreamsApi, WireStreamRecord } from './stream-api';
+export { dynamoDbLocalStreamsApi } from './stream-api';
+export type { CheckpointFile } from './stream-checkpoints';
+export type { PollerLogger, StreamConsumer, StreamFailure, StreamHandler } from './stream-delivery';
 
 const consoleLogger: PollerLogger = {
   info: (message) => console.log(`[stream] ${message}`),
@@ -147,74 +54,46 @@ export interface StreamPollerOptions {
   onFailure?: (failure: StreamFailure) => void;
 }
 
-// ---- checkpoints ----------------------------------------------------------------------------------
-
-interface ShardCheckpoint {
-  /** Last sequence number handled or filtered out. */
-  sequenceNumber?: string;
-  /** Closed and fully processed: its children may run. */
-  finished?: boolean;
-}
-
-interface ConsumerCheckpoint {
-  streamArn: string;
-  shards: Record<string, ShardCheckpoint>;
-}
-
-interface CheckpointFile {
-  version: 1;
-  tableName: string;
-  consumers: Record<string, ConsumerCheckpoint>;
-}
-
-// ---- in-memory cursors -----------------------------------------------------------------------------
-
-interface Entry {
-  seq: string;
-  record: DynamoDBRecord;
-  matched: boolean;
-}
-
-interface Cursor {
-  iterator?: string;
-  /** Last sequence number read into the buffer (where a new iterator must start). */
-  lastReadSeq?: string;
-  buffer: Entry[];
-  /** GetRecords said the shard is closed and has nothing more. */
-  exhausted: boolean;
-  retry?: { attempts: number; size: number };
-}
-
-type Outcome = { ok: true } | { ok: false; failedIndex: number; reason: string };
-
-const errorMessage = (error: unknown) => (error instanceof Error ? error.message : String(error));
-const isAwsError = (error: unknown, type: string) => error instanceof AwsJsonError && error.type === type;
-
 export class StreamPoller {
-  private readonly api: StreamsApi;
   private readonly consumers: StreamConsumer[] = [];
   private readonly log: PollerLogger;
-  private readonly cursors = new Map<string, Map<string, Cursor>>();
+  private readonly reader: ShardReader;
+  private readonly checkpoints: Checkpoints;
+  private readonly delivery: Delivery;
   private readonly chains = new Map<string, Promise<unknown>>();
-  private checkpoints: CheckpointFile;
-  private dirty = false;
   /** Bumped whenever records are read or a handler finishes: drain() waits for a quiet pass. */
   private activity = 0;
   private running = false;
   private stopping = false;
   private loop: Promise<void> | undefined;
-  private wake: (() => void) | undefined;
-  private streamArnCache: { arn: string; at: number } | undefined;
+  /** Wakes whatever waits (the idle pause, a retry delay) when stopping. */
+  private readonly wakers = new Set<() => void>();
   private lastLoggedError: string | undefined;
-  /** The on-failure list: batches that exhausted their retries. */
-  readonly failures: StreamFailure[] = [];
 
   constructor(private readonly options: StreamPollerOptions) {
     if (!options.api && !options.endpoint) throw new Error('StreamPoller needs an endpoint or an api');
-    this.api = options.api ?? dynamoDbLocalStreamsApi(options.endpoint as string);
+    const api = options.api ?? dynamoDbLocalStreamsApi(options.endpoint as string);
     this.log = options.logger ?? consoleLogger;
-    this.checkpoints = this.loadCheckpoints();
+    this.reader = new ShardReader(api, options.tableName, this.log, { readLimit: options.readLimit });
+    this.checkpoints = new Checkpoints(options.tableName, options.checkpointFile);
+    this.delivery = new Delivery({
+      maxRetries: options.maxRetries,
+      retryDelayMs: options.retryDelayMs,
+      log: this.log,
+      onFailure: options.onFailure,
+      stopping: () => this.stopping,
+      pause: (ms) => this.pause(ms),
+      onInvoked: () => {
+        this.activity++;
+      },
+      flush: () => this.checkpoints.flush(),
+    });
     for (const consumer of options.consumers ?? []) this.register(consumer);
+  }
+
+  /** The on-failure list: batches that exhausted their retries. */
+  get failures(): StreamFailure[] {
+    return this.delivery.failures;
   }
 
   register(consumer: StreamConsumer): this {
@@ -229,19 +108,31 @@ export class StreamPoller {
   start(): void {
     if (this.running) return;
     this.running = true;
+    this.stopping = false;
     this.loop = this.run();
   }
 
-  /** Stops polling; resolves after in-flight batches ended and the checkpoints are written. */
-  async stop(): Promise<void> {
-    if (!this.running) return;
-    this.running = false;
+  /**
+   * From now on no batch starts and a failing one is abandoned (not retried, not sent to the
+   * on-failure list, its checkpoint not moved). `stop()` does this first; the runtime calls it
+   * early in a shutdown, before it waits for the work in flight.
+   */
+  beginStop(): void {
     this.stopping = true;
-    this.wake?.();
+    for (const wake of this.wakers) wake();
+  }
+
+  /**
+   * Stops polling; resolves after in-flight batches ended and the checkpoints are written. The
+   * poller may be drained or started again afterwards.
+   */
+  async stop(): Promise<void> {
+    this.beginStop();
+    this.running = false;
     try {
       await this.loop;
       await Promise.allSettled([...this.chains.values()]);
-      this.flush();
+      this.checkpoints.flush();
     } finally {
       this.stopping = false;
     }
@@ -250,51 +141,67 @@ export class StreamPoller {
   /**
    * Resolves once every consumer has handled every record now in the stream, including records
    * that the handlers themselves wrote while draining (a full pass reads nothing new and no
-   * handler ran). Works whether or not the background loop runs. Rejects on a stream error or
-   * when it has not settled within `timeoutMs`.
+   * handler ran). Works whether or not the background loop runs. Rejects when reading the stream
+   * fails three times in a row or when it has not settled within `timeoutMs`.
    */
   async drain({ timeoutMs = 30_000 }: { timeoutMs?: number } = {}): Promise<void> {
     const deadline = Date.now() + timeoutMs;
-    this.streamArnCache = undefined;
+    let failures = 0;
     for (;;) {
       const before = this.activity;
-      await Promise.all(this.consumers.map((consumer) => this.serialized(consumer)));
-      if (this.activity === before) return;
+      try {
+        await Promise.all(this.consumers.map((consumer) => this.serialized(consumer)));
+      } catch (error) {
+        // A hiccup (a connection reset under load) is tried again twice; an outage is reported.
+        this.reader.reset();
+        if (++failures > 2 || this.stopping) throw error;
+        await this.pause(100 * failures);
+        continue;
+      }
+      if (this.activity === before || this.stopping) return;
       if (Date.now() > deadline)
         throw new Error(`stream poller: drain did not settle within ${timeoutMs} ms`);
     }
   }
 
+  /** A copy of the current checkpoints (for diagnostics and tests). */
+  checkpointSnapshot(): CheckpointFile {
+    return this.checkpoints.snapshot();
+  }
+
   // ---- the loop ---------------------------------------------------------------------------------
 
   private async run(): Promise<void> {
-    while (this.running) {
+    while (this.running && !this.stopping) {
       const before = this.activity;
       const results = await Promise.allSettled(this.consumers.map((consumer) => this.serialized(consumer)));
       const failed = results.find((result) => result.status === 'rejected');
       if (failed) {
         // Log a recurring error once, not every poll (DynamoDB Local down, table not created yet).
-        const message = errorMessage(failed.reason);
-        if (message !== this.lastLoggedError) this.log.error(`polling failed: ${message}`);
-        this.lastLoggedError = message;
-        this.streamArnCache = undefined;
+        const label = errorLabel(failed.reason);
+        if (label !== this.lastLoggedError) this.log.error(`polling failed: ${label}`);
+        this.lastLoggedError = label;
+        this.reader.reset();
       } else {
         this.lastLoggedError = undefined;
       }
-      if (!this.running) break;
+      if (!this.running || this.stopping) break;
       if (this.activity === before || failed)
-        await this.idle(failed ? 1_000 : (this.options.idleDelayMs ?? 75));
+        await this.pause(failed ? 1_000 : (this.options.idleDelayMs ?? 75));
     }
   }
 
-  private idle(ms: number): Promise<void> {
+  /** Waits `ms`, or less when the poller stops. */
+  private pause(ms: number): Promise<void> {
+    if (this.stopping) return Promise.resolve();
     return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done() {
+      const done = () => {
         clearTimeout(timer);
+        this.wakers.delete(done);
         resolve();
-      }
-      this.wake = done;
+      };
+      const timer = setTimeout(done, ms);
+      this.wakers.add(done);
     });
   }
 
@@ -309,50 +216,22 @@ export class StreamPoller {
     return next;
   }
 
-  private async streamArn(): Promise<string> {
-    if (this.streamArnCache && Date.now() - this.streamArnCache.at < 2_000) return this.streamArnCache.arn;
-    const arn = await this.api.latestStreamArn(this.options.tableName);
-    if (!arn) throw new Error(`table ${this.options.tableName} has no stream`);
-    this.streamArnCache = { arn, at: Date.now() };
-    return arn;
-  }
-
-  private async listShards(streamArn: string): Promise<StreamShard[]> {
-    const shards: StreamShard[] = [];
-    let start: string | undefined;
-    do {
-      const { StreamDescription } = await this.api.describeStream({
-        StreamArn: streamArn,
-        ...(start ? { ExclusiveStartShardId: start } : {}),
-      });
-      shards.push(...(StreamDescription?.Shards ?? []));
-      start = StreamDescription?.LastEvaluatedShardId;
-    } while (start);
-    return shards;
-  }
-
   /** Reads and handles everything currently in the stream for one consumer. */
   private async pump(consumer: StreamConsumer): Promise<void> {
     if (this.stopping) return;
-    const streamArn = await this.streamArn();
-    const state = this.consumerCheckpoint(consumer.name, streamArn);
-    const cursors = this.consumerCursors(consumer.name);
-    const shards = await this.listShards(streamArn);
-    const present = new Set(shards.map((shard) => shard.ShardId));
-    for (const shardId of Object.keys(state.shards)) {
-      if (present.has(shardId)) continue;
-      // Trimmed after 24 h. Unfinished means records were lost: the reconciler covers that.
-      if (!state.shards[shardId]?.finished) {
-        this.log.warn(`${consumer.name}: shard ${shardId} disappeared before it was fully read`);
-      }
-      delete state.shards[shardId];
-      cursors.delete(shardId);
-      this.dirty = true;
+    const streamArn = await this.reader.streamArn();
+    const { state, renewed } = this.checkpoints.forConsumer(consumer.name, streamArn);
+    if (renewed) {
+      this.log.info(`${consumer.name}: the table has a new stream; reading it from the start`);
+      this.reader.dropCursors(consumer.name);
     }
+    let shards = await this.reader.shards(streamArn);
+    this.forgetTrimmed(consumer, state, new Set(shards.map((shard) => shard.ShardId)));
 
     let progressed = true;
     while (progressed && !this.stopping) {
       progressed = false;
+      const present = new Set(shards.map((shard) => shard.ShardId));
       for (const shard of shards) {
         if (this.stopping) break;
         if (state.shards[shard.ShardId]?.finished) continue;
@@ -360,8 +239,24 @@ export class StreamPoller {
         if (parent && present.has(parent) && !state.shards[parent]?.finished) continue;
         if (await this.pumpShard(consumer, streamArn, state, shard.ShardId)) progressed = true;
       }
+      // A shard read to its end has a child: list the shards again to find it.
+      if (progressed) shards = await this.reader.shards(streamArn);
     }
-    this.flush();
+    this.checkpoints.flush();
+  }
+
+  /** Checkpointed shards that are gone from the stream (trimmed after 24 h). */
+  private forgetTrimmed(consumer: StreamConsumer, state: ConsumerCheckpoint, present: Set<string>): void {
+    const cursors = this.reader.cursorsOf(consumer.name);
+    for (const shardId of Object.keys(state.shards)) {
+      if (present.has(shardId)) continue;
+      // Unfinished means records were lost: the reconciler covers that.
+      if (!state.shards[shardId]?.finished) {
+        this.log.warn(`${consumer.name}: shard ${shardId} disappeared before it was fully read`);
+      }
+      this.checkpoints.forget(state, shardId);
+      cursors.delete(shardId);
+    }
   }
 
   /** Returns true when the shard became finished (its children may start). */
@@ -371,266 +266,28 @@ export class StreamPoller {
     state: ConsumerCheckpoint,
     shardId: string,
   ): Promise<boolean> {
-    const cursors = this.consumerCursors(consumer.name);
-    let cursor = cursors.get(shardId);
-    if (!cursor) {
-      cursor = { buffer: [], exhausted: false };
-      cursors.set(shardId, cursor);
-    }
-    await this.handleBuffer(consumer, streamArn, state, shardId, cursor);
-    let expiredInARow = 0;
+    const cursor = this.reader.cursor(consumer.name, shardId);
+    const where = { streamArn, shardId };
+    const advance = (seq: string) => this.checkpoints.advance(state, shardId, seq);
+    await this.delivery.deliver(consumer, where, cursor, advance);
     while (!this.stopping && !cursor.exhausted) {
-      cursor.iterator ??= await this.acquireIterator(consumer, streamArn, state, shardId, cursor);
-      let response: Awaited<ReturnType<StreamsApi['getRecords']>>;
-      try {
-        response = await this.api.getRecords({
-          ShardIterator: cursor.iterator,
-          Limit: this.options.readLimit ?? 100,
-        });
-        expiredInARow = 0;
-      } catch (error) {
-        if (isAwsError(error, 'ExpiredIteratorException') && expiredInARow++ === 0) {
-          cursor.iterator = undefined;
-          continue;
-        }
-        throw error;
-      }
-      cursor.iterator = response.NextShardIterator;
-      if (!response.NextShardIterator) cursor.exhausted = true;
-      const records = response.Records ?? [];
-      if (records.length > 0) {
-        this.activity++;
-        for (const wire of records) {
-          const record: DynamoDBRecord = { ...wire, eventSourceARN: streamArn };
-          const seq = wire.dynamodb?.SequenceNumber as string;
-          cursor.buffer.push({ seq, record, matched: matchesFilter(record, consumer.filters) });
-          cursor.lastReadSeq = seq;
-        }
-      }
-      await this.handleBuffer(consumer, streamArn, state, shardId, cursor);
-      if (records.length === 0) break;
+      const read = await this.reader.read(
+        consumer,
+        streamArn,
+        shardId,
+        cursor,
+        state.shards[shardId]?.sequenceNumber,
+      );
+      if (read > 0) this.activity++;
+      await this.delivery.deliver(consumer, where, cursor, advance);
+      if (read === 0) break;
     }
-    if (cursor.exhausted && cursor.buffer.length === 0) {
-      state.shards[shardId] = { ...state.shards[shardId], finished: true };
-      this.dirty = true;
-      this.flush();
+    if (cursor.exhausted && cursor.buffer.length === 0 && !this.stopping) {
+      this.checkpoints.finish(state, shardId);
+      this.checkpoints.flush();
+      this.reader.shardsChanged();
       return true;
     }
     return false;
-  }
-
-  private async acquireIterator(
-    consumer: StreamConsumer,
-    streamArn: string,
-    state: ConsumerCheckpoint,
-    shardId: string,
-    cursor: Cursor,
-  ): Promise<string> {
-    const after = cursor.lastReadSeq ?? state.shards[shardId]?.sequenceNumber;
-    if (after) {
-      try {
-        const { ShardIterator } = await this.api.getShardIterator({
-          StreamArn: streamArn,
-          ShardId: shardId,
-          ShardIteratorType: 'AFTER_SEQUENCE_NUMBER',
-          SequenceNumber: after,
-        });
-        if (ShardIterator) return ShardIterator;
-      } catch (error) {
-        if (!isAwsError(error, 'TrimmedDataAccessException')) throw error;
-        this.log.warn(
-          `${consumer.name}: records after ${after} in ${shardId} were trimmed; reading from the oldest`,
-        );
-      }
-    }
-    const { ShardIterator } = await this.api.getShardIterator({
-      StreamArn: streamArn,
-      ShardId: shardId,
-      ShardIteratorType: 'TRIM_HORIZON',
-    });
-    if (!ShardIterator) throw new Error(`no shard iterator for ${shardId}`);
-    return ShardIterator;
-  }
-
-  /** Delivers the buffered records of one shard in batches until the buffer is empty. */
-  private async handleBuffer(
-    consumer: StreamConsumer,
-    streamArn: string,
-    state: ConsumerCheckpoint,
-    shardId: string,
-    cursor: Cursor,
-  ): Promise<void> {
-    const batchSize = consumer.batchSize ?? 10;
-    const maxRetries = consumer.maxRetries ?? this.options.maxRetries ?? 5;
-    const buffer = cursor.buffer;
-    const consume = (count: number) => {
-      const taken = buffer.splice(0, count);
-      const last = taken.at(-1);
-      if (last) this.advance(state, shardId, last.seq);
-      return taken;
-    };
-
-    while (buffer.length > 0 && !this.stopping) {
-      let skip = 0;
-      while (skip < buffer.length && !buffer[skip]?.matched) skip++;
-      if (skip > 0) consume(skip);
-      if (buffer.length === 0) break;
-
-      // A batch: up to `size` matching records, with the filtered-out ones between them.
-      const size = cursor.retry?.size ?? batchSize;
-      let length = 0;
-      let matched = 0;
-      for (const entry of buffer) {
-        if (entry.matched && matched === size) break;
-        if (entry.matched) matched++;
-        length++;
-      }
-      const batch = buffer.slice(0, length).filter((entry) => entry.matched);
-      const outcome = await this.invoke(consumer, batch);
-      this.activity++;
-
-      if (outcome.ok) {
-        consume(length);
-        cursor.retry = undefined;
-        this.flush();
-        continue;
-      }
-
-      // Records before the first failed one are done: progress resets the retry count.
-      const failedEntry = batch[outcome.failedIndex] as Entry;
-      const failedPosition = buffer.indexOf(failedEntry);
-      if (failedPosition > 0) {
-        consume(failedPosition);
-        cursor.retry = undefined;
-        this.flush();
-      }
-      const retried = batch.slice(outcome.failedIndex);
-      const retry = cursor.retry ?? { attempts: 0, size: batchSize };
-      retry.attempts++;
-      retry.size = Math.max(1, Math.ceil(retried.length / 2));
-      cursor.retry = retry;
-
-      if (retry.attempts > maxRetries) {
-        const last = retried.at(-1) as Entry;
-        const failure: StreamFailure = {
-          condition: 'RetryAttemptsExhausted',
-          consumer: consumer.name,
-          streamArn,
-          shardId,
-          startSequenceNumber: failedEntry.seq,
-          endSequenceNumber: last.seq,
-          batchSize: retried.length,
-          attempts: retry.attempts,
-          reason: outcome.reason,
-          at: new Date().toISOString(),
-          records: retried.map((entry) => entry.record),
-        };
-        // Batch coordinates only: records may hold sealed numbers, which never go to a log.
-        this.log.warn(
-          `${consumer.name}: gave up on ${failure.batchSize} record(s) ${failure.startSequenceNumber}..` +
-            `${failure.endSequenceNumber} of ${shardId} after ${failure.attempts} attempts (${failure.reason}); ` +
-            'sent to the on-failure list',
-        );
-        this.failures.push(failure);
-        this.options.onFailure?.(failure);
-        consume(buffer.indexOf(last) + 1);
-        cursor.retry = undefined;
-        this.flush();
-        continue;
-      }
-      const delay = (this.options.retryDelayMs ?? 100) * retry.attempts;
-      if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
-    }
-  }
-
-  private async invoke(consumer: StreamConsumer, batch: Entry[]): Promise<Outcome> {
-    // A copy per invocation: a handler that mutates its event must not change a retry.
-    const records = structuredClone(batch.map((entry) => entry.record));
-    try {
-      const result = await consumer.handler({ Records: records }, lambdaContext(consumer.name));
-      const failures = result?.batchItemFailures;
-      if (!failures || failures.length === 0) return { ok: true };
-      let first = Number.POSITIVE_INFINITY;
-      for (const failure of failures) {
-        const id = failure?.itemIdentifier;
-        const index = typeof id === 'string' && id !== '' ? batch.findIndex((entry) => entry.seq === id) : -1;
-        if (index < 0) {
-          return {
-            ok: false,
-            failedIndex: 0,
-            reason: `invalid batchItemFailures itemIdentifier ${JSON.stringify(id)}`,
-          };
-        }
-        first = Math.min(first, index);
-      }
-      return { ok: false, failedIndex: first, reason: `batchItemFailures (${failures.length})` };
-    } catch (error) {
-      return { ok: false, failedIndex: 0, reason: `handler error: ${errorMessage(error)}` };
-    }
-  }
-
-  // ---- checkpoint bookkeeping -------------------------------------------------------------------
-
-  private consumerCursors(name: string): Map<string, Cursor> {
-    let cursors = this.cursors.get(name);
-    if (!cursors) {
-      cursors = new Map();
-      this.cursors.set(name, cursors);
-    }
-    return cursors;
-  }
-
-  private consumerCheckpoint(name: string, streamArn: string): ConsumerCheckpoint {
-    const existing = this.checkpoints.consumers[name];
-    if (existing?.streamArn === streamArn) return existing;
-    if (existing) this.log.info(`${name}: the table has a new stream; reading it from the start`);
-    const fresh: ConsumerCheckpoint = { streamArn, shards: {} };
-    this.checkpoints.consumers[name] = fresh;
-    this.cursors.delete(name);
-    this.dirty = true;
-    return fresh;
-  }
-
-  private advance(state: ConsumerCheckpoint, shardId: string, seq: string) {
-    state.shards[shardId] = { ...state.shards[shardId], sequenceNumber: seq };
-    this.dirty = true;
-  }
-
-  private loadCheckpoints(): CheckpointFile {
-    const empty: CheckpointFile = { version: 1, tableName: this.options.tableName, consumers: {} };
-    const file = this.options.checkpointFile;
-    if (!file) return empty;
-    let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return empty;
-      throw error;
-    }
-    let parsed: CheckpointFile;
-    try {
-      parsed = JSON.parse(text) as CheckpointFile;
-    } catch {
-      throw new Error(
-        `stream checkpoint file ${file} is not valid JSON: fix or delete it (deleting replays the stream)`,
-      );
-    }
-    if (parsed.version !== 1 || parsed.tableName !== this.options.tableName) return empty;
-    return parsed;
-  }
-
-  /** Writes the checkpoints if they changed (atomically: temp file + rename). */
-  private flush(): void {
-    const file = this.options.checkpointFile;
-    if (!this.dirty || !file) return;
-    mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(`${file}.tmp`, `${JSON.stringify(this.checkpoints, null, 2)}\n`);
-    renameSync(`${file}.tmp`, file);
-    this.dirty = false;
-  }
-
-  /** A copy of the current checkpoints (for diagnostics and tests). */
-  checkpointSnapshot(): CheckpointFile {
-    return structuredClone(this.checkpoints);
   }
 }

@@ -1,10 +1,11 @@
 /**
  * globalSetup of the `e2e` project: the local runtime started exactly as a user starts it
- * (`local/start.ts` in a child process, as `npm start` does) on a free port with a fresh temporary
- * data folder. Tests read its URL with `inject('apiUrl')` and talk HTTP only.
+ * (`local/start.ts` in a child process, as `npm start` does) on free ports with a fresh temporary
+ * data folder. Tests read its URLs with `inject('apiUrl')` and `inject('webUrl')` and talk HTTP
+ * only.
  *
- * `startRuntimeProcess` is exported for tests that need a runtime of their own (the restart test
- * stops one and starts it again on the same data folder).
+ * `startRuntimeProcess` is exported for tests that need a runtime of their own (the restart and
+ * Ctrl-C tests stop one and start it again on the same data folder).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -18,6 +19,8 @@ declare module 'vitest' {
   export interface ProvidedContext {
     /** `http://127.0.0.1:<port>` of the runtime shared by every e2e test file. */
     apiUrl: string;
+    /** The web app it serves (`http://127.0.0.1:<web port>`). */
+    webUrl: string;
     /** Its BACKCHANNEL_DATA_DIR. */
     dataDir: string;
   }
@@ -25,15 +28,23 @@ declare module 'vitest' {
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const READY = /Backchannel API on (http:\/\/\S+)/;
+const WEB = /web app on (http:\/\/\S+)/;
+const MAIL = /mail viewer on (http:\/\/\S+)/;
 const START_TIMEOUT_MS = 60_000;
 
 export interface RuntimeProcess {
   url: string;
+  /** The web app's URL, from the startup line. */
+  webUrl: string;
+  /** The mail viewer's URL, from the startup line. */
+  mailUrl: string;
   port: number;
   dataDir: string;
   pid: number;
   /** Everything the runtime printed so far (capped). */
   output(): string;
+  /** Resolves when the process has exited. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /**
    * SIGTERM (as Ctrl-C would), waits for the process to exit, then checks that no DynamoDB Local
    * started for this data folder is left behind. Idempotent.
@@ -61,12 +72,28 @@ export function dynamoDbLocalPids(dataDir: string): number[] {
 export async function startRuntimeProcess(options: {
   dataDir: string;
   port?: number;
+  /** More environment (HOST, MAIL_PORT, WEB_DIST_DIR…). WEB_PORT defaults to a free port. */
+  env?: NodeJS.ProcessEnv;
+  /**
+   * A process group of its own, as in a terminal: `process.kill(-pid, 'SIGINT')` is then what a
+   * Ctrl-C does (the signal reaches every process of the group).
+   */
+  processGroup?: boolean;
 }): Promise<RuntimeProcess> {
   const port = options.port ?? (await freePort());
   const { dataDir } = options;
+  const webPort = options.env?.WEB_PORT ?? String(await freePort());
   const managed: ManagedChild = await spawnManaged(process.execPath, ['--import', 'tsx', 'local/start.ts'], {
     cwd: repoRoot,
-    env: { ...process.env, PORT: String(port), BACKCHANNEL_DATA_DIR: dataDir, NODE_NO_WARNINGS: '1' },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      WEB_PORT: webPort,
+      BACKCHANNEL_DATA_DIR: dataDir,
+      NODE_NO_WARNINGS: '1',
+      ...options.env,
+    },
+    detached: options.processGroup ?? false,
   });
   // What goes wrong inside (a failing stream consumer, a timer error) is printed on stderr: show it.
   managed.child.stderr?.on('data', (chunk: Buffer) => {
@@ -92,7 +119,7 @@ export async function startRuntimeProcess(options: {
     return stopping;
   };
 
-  const url = await new Promise<string>((resolve, reject) => {
+  const ready = await new Promise<{ url: string; webUrl: string; mailUrl: string }>((resolve, reject) => {
     let seen = '';
     const timer = setTimeout(() => {
       reject(
@@ -103,10 +130,11 @@ export async function startRuntimeProcess(options: {
     }, START_TIMEOUT_MS);
     managed.child.stdout?.on('data', (chunk: Buffer) => {
       seen += chunk.toString('utf8');
-      const match = READY.exec(seen);
-      if (match?.[1]) {
+      const line = seen.split('\n').find((l) => READY.test(l) && l.includes('Ctrl-C'));
+      const url = line && READY.exec(line)?.[1];
+      if (line && url) {
         clearTimeout(timer);
-        resolve(match[1]);
+        resolve({ url, webUrl: WEB.exec(line)?.[1] ?? '', mailUrl: MAIL.exec(line)?.[1] ?? '' });
       }
     });
     void managed.exited.then(({ code, signal }) => {
@@ -122,13 +150,22 @@ export async function startRuntimeProcess(options: {
     throw error;
   });
 
-  return { url, port, dataDir, pid: managed.child.pid ?? 0, output: managed.output, stop };
+  return {
+    ...ready,
+    port,
+    dataDir,
+    pid: managed.child.pid ?? 0,
+    output: managed.output,
+    exited: managed.exited,
+    stop,
+  };
 }
 
 export default async function setup(project: TestProject) {
   const dataDir = freshDataDir();
   const runtime = await startRuntimeProcess({ dataDir });
   project.provide('apiUrl', runtime.url);
+  project.provide('webUrl', runtime.webUrl);
   project.provide('dataDir', dataDir);
   return async () => {
     try {

@@ -250,6 +250,7 @@ export async function startCapturedRuntime(options: CaptureOptions = {}): Promis
   try {
     runtime = await startLocalRuntime({
       port: await freePort(),
+      webPort: 0,
       dataDir,
       verbose: true,
       ...(options.dynamoJvmArgs ? { dynamoJvmArgs: options.dynamoJvmArgs } : {}),

@@ -125,6 +125,36 @@ describe('StreamPoller with shard lineage', () => {
     expect(control.calls.at(-1)).toBe('iterator shard-B AFTER_SEQUENCE_NUMBER 000000000000000000004');
   });
 
+  it('finds a child shard that appears when its parent closes, though the shard list is cached', async () => {
+    // Prepare: at first only shard A, open; the poller reads it and caches the listing.
+    const { api, shards } = scriptedStream();
+    const child = shards.splice(0, 1)[0] as (typeof shards)[number];
+    const parent = shards[0] as (typeof shards)[number];
+    parent.closed = false;
+    const keys: string[] = [];
+    const poller = new StreamPoller({
+      api,
+      tableName: 't',
+      consumers: [
+        {
+          name: 'all',
+          handler: async (event) =>
+            void keys.push(...event.Records.map((r) => r.dynamodb?.Keys?.pk?.S as string)),
+        },
+      ],
+    });
+    await poller.drain();
+
+    // Act: A rolls over: it closes, and its child B appears with records.
+    parent.closed = true;
+    shards.push(child);
+    await poller.drain();
+
+    // Assess
+    expect(keys).toEqual(['A1', 'A2', 'B1', 'B2']);
+    expect(poller.checkpointSnapshot().consumers.all?.shards['shard-A']?.finished).toBe(true);
+  });
+
   it('forgets a checkpointed shard that was trimmed away unread, with a warning', async () => {
     // Prepare
     const { api } = scriptedStream();

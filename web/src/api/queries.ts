@@ -1,0 +1,8 @@
+/** Query keys shared by the features, so that a mutation in one refreshes the views of another. */
+export const queryKeys = {
+  sessions: ['sessions'] as const,
+  session: (id: string) => ['sessions', id] as const,
+  ownNumber: (id: string) => ['sessions', id, 'number'] as const,
+  currencies: ['currencies'] as const,
+  invitationPreview: (token: string) => ['invitation-preview', token] as const,
+};

@@ -1,0 +1,53 @@
+import { useParams } from 'react-router';
+import { useCurrencyDigits } from '../../money/useCurrencies';
+import { ErrorMessage } from '../../ui/ErrorMessage';
+import { usePageTitle } from '../../ui/usePageTitle';
+import { DealPanel } from './deal/DealPanel';
+import { MembersPanel } from './members/MembersPanel';
+import { NumberPanel } from './number/NumberPanel';
+import { PhaseStatus } from './phase/PhaseStatus';
+import { TermsPanel } from './terms/TermsPanel';
+import { mySide, useSession } from './useSession';
+import { WithdrawPanel } from './withdraw/WithdrawPanel';
+
+/** One session as the caller sees it, re-read every few seconds. */
+export function SessionPage() {
+  const { id = '' } = useParams();
+  const session = useSession(id);
+  const view = session.data;
+  const currency = useCurrencyDigits(view?.currency);
+  usePageTitle(view?.title ?? 'Session');
+
+  if (!view) {
+    return (
+      <section>
+        <h1>Session</h1>
+        {session.isPending && <p>Loading the session…</p>}
+        <ErrorMessage error={session.error} />
+      </section>
+    );
+  }
+  const side = mySide(view);
+  return (
+    <article className="session">
+      <header>
+        <h1>{view.title}</h1>
+        <p className="muted">
+          {view.caseNumber ? `Case ${view.caseNumber} · ` : ''}
+          {view.currency} · you are{' '}
+          {view.myRole === 'mediator' ? 'the mediator' : `on the ${view.myRole} side`}
+        </p>
+      </header>
+      <PhaseStatus view={view} />
+      {session.error && <ErrorMessage error={session.error} prefix="The page could not refresh." />}
+      {currency.error && (
+        <p role="alert">The currency's details could not be loaded, so amounts cannot be shown or entered.</p>
+      )}
+      <DealPanel view={view} digits={currency.digits} />
+      {side && <NumberPanel view={view} side={side} digits={currency.digits} />}
+      <TermsPanel view={view} side={side} />
+      <MembersPanel view={view} />
+      <WithdrawPanel view={view} />
+    </article>
+  );
+}
