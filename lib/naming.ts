@@ -5,7 +5,8 @@ import { ArnFormat, Aws, type Stack } from 'aws-cdk-lib';
  * refer to them without a CloudFormation reference: the key policy and the secrets' resource
  * policies (stateful stack) name the roles allowed to decrypt or read, and the IAM audit rule
  * (us-east-1) matches CloudTrail events by role-name prefix. A reference would be a cycle
- * (stateless → stateful → stateless) or cross a region.
+ * (stateless → stateful → stateless) or cross a region. What each function does and may do:
+ * lib/function-settings.ts.
  */
 export const FUNCTION_NAMES = [
   'api',
@@ -17,20 +18,6 @@ export const FUNCTION_NAMES = [
   'reconciler',
 ] as const;
 export type FunctionName = (typeof FUNCTION_NAMES)[number];
-
-/**
- * The roles that may read the fingerprint (HMAC) key: api and submit-number fingerprint
- * mutating requests. Named here because the secret's resource policy (stateful stack) and the
- * grants (stateless stack) must agree.
- */
-export const FINGERPRINT_KEY_READERS = ['api', 'submit-number'] as const satisfies readonly FunctionName[];
-
-/**
- * The roles that may read the invitation key: api derives a token's hash when it invites, notify
- * derives the token for the email. A secret apart from the fingerprint key, so notify (which
- * reads the table) cannot brute-force the fingerprints of `PUT /number` bodies.
- */
-export const INVITATION_KEY_READERS = ['api', 'notify'] as const satisfies readonly FunctionName[];
 
 /** `Backchannel-<stage>`: the prefix of every stack, role and function name of a stage. */
 export function prefix(stage: string): string {

@@ -7,8 +7,9 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { TABLE } from '../../shared/table/definition';
 import type { AppConfig } from '../config';
+import { FINGERPRINT_KEY_READERS, INVITATION_KEY_READERS, NUMBER_KEY_DECRYPTERS } from '../function-settings';
 import { acknowledge } from '../nag';
-import { FINGERPRINT_KEY_READERS, type FunctionName, INVITATION_KEY_READERS, roleArn } from '../naming';
+import { type FunctionName, roleArn } from '../naming';
 
 export interface StatefulStackProps extends StackProps {
   config: AppConfig;
@@ -116,10 +117,7 @@ export class StatefulStack extends Stack {
             resources: ['*'],
             conditions: {
               ArnEquals: {
-                'aws:PrincipalArn': [
-                  roleArn(this, config.stage, 'match'),
-                  roleArn(this, config.stage, 'own-number'),
-                ],
+                'aws:PrincipalArn': NUMBER_KEY_DECRYPTERS.map((fn) => roleArn(this, config.stage, fn)),
               },
             },
           }),
