@@ -29,6 +29,8 @@ export function stackNames(stage: string) {
     stateful: `${prefix(stage)}-Stateful`,
     stateless: `${prefix(stage)}-Stateless`,
     iamAudit: `${prefix(stage)}-IamAudit`,
+    web: `${prefix(stage)}-Web`,
+    webContent: `${prefix(stage)}-WebContent`,
   };
 }
 
@@ -62,4 +64,22 @@ export function scheduleGroupName(stage: string): string {
 
 export function sesConfigurationSetName(stage: string): string {
   return `backchannel-${stage}`;
+}
+
+/**
+ * The Cognito hosted-UI domain prefix: `authDomainPrefix` context, or `backchannel-<stage>-<account>`
+ * (prefixes are global, so the account keeps stages of different accounts apart).
+ */
+export function authDomainPrefix(stage: string, account: string, configured?: string): string {
+  return configured ?? `backchannel-${stage}-${account}`;
+}
+
+/** The hosted UI's base URL (the OAuth authorize, token and logout endpoints live under it). */
+export function authDomainUrl(domainPrefix: string, region: string): string {
+  return `https://${domainPrefix}.auth.${region}.amazoncognito.com`;
+}
+
+/** The export of the web bucket's name (WebStack), imported by WebContentStack. */
+export function webBucketExportName(stage: string): string {
+  return `${prefix(stage)}-WebBucketName`;
 }

@@ -65,6 +65,8 @@ export class HttpApi extends Group {
   readonly httpApi: apigwv2.HttpApi;
   /** Base URL of the API, ending in `/`: the custom domain when configured. */
   readonly url: string;
+  /** The API's origin (`https://host`): the custom domain when configured. */
+  readonly origin: string;
 
   constructor(scope: Construct, id: string, props: HttpApiProps) {
     super(scope, id);
@@ -132,6 +134,7 @@ export class HttpApi extends Group {
     });
 
     let url = stageResource.url;
+    let origin = this.httpApi.apiEndpoint;
     if (props.domainName && props.certificateArn) {
       const domainName = new apigwv2.DomainName(this, 'ApiDomain', {
         domainName: props.domainName,
@@ -143,12 +146,14 @@ export class HttpApi extends Group {
         stage: stageResource,
       });
       url = `https://${props.domainName}/`;
+      origin = `https://${props.domainName}`;
       new CfnOutput(this, 'ApiDomainTarget', {
         value: domainName.regionalDomainName,
         description: `Point a CNAME (or alias A/AAAA) record for ${props.domainName} at this name`,
       });
     }
     this.url = url;
+    this.origin = origin;
     new CfnOutput(this, 'ApiUrl', { value: url, description: 'Base URL of the HTTP API' });
   }
 }

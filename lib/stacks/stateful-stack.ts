@@ -9,7 +9,7 @@ import { TABLE } from '../../shared/table/definition';
 import type { AppConfig } from '../config';
 import { FINGERPRINT_KEY_READERS, INVITATION_KEY_READERS, NUMBER_KEY_DECRYPTERS } from '../function-settings';
 import { acknowledge } from '../nag';
-import { type FunctionName, roleArn } from '../naming';
+import { authDomainPrefix, type FunctionName, roleArn } from '../naming';
 
 export interface StatefulStackProps extends StackProps {
   config: AppConfig;
@@ -151,9 +151,7 @@ export class StatefulStack extends Stack {
       removalPolicy,
     });
     const domain = this.userPool.addDomain('HostedDomain', {
-      cognitoDomain: {
-        domainPrefix: config.authDomainPrefix ?? `backchannel-${config.stage}-${this.account}`,
-      },
+      cognitoDomain: { domainPrefix: authDomainPrefix(config.stage, this.account, config.authDomainPrefix) },
     });
     // A public client (web and mobile): no secret, authorization code flow (the clients send a
     // PKCE challenge; without a secret there is nothing else to protect the code), SRP for

@@ -41,6 +41,8 @@ export class StatelessStack extends Stack {
   readonly httpApi: apigwv2.HttpApi;
   /** Base URL of the API, ending in `/`. */
   readonly apiUrl: string;
+  /** The API's origin (`https://host`), as a browser sends and a CSP names it. */
+  readonly apiOrigin: string;
   readonly alarmTopic: sns.Topic;
   /** Every SQS queue of the stack: each one has an alarm on its first visible message. */
   readonly queues: sqs.Queue[];
@@ -102,6 +104,7 @@ export class StatelessStack extends Stack {
     });
     this.httpApi = api.httpApi;
     this.apiUrl = api.url;
+    this.apiOrigin = api.origin;
 
     alarms.watchFunctions(functions);
     alarms.watchStreamConsumers(streams.consumers);

@@ -33,6 +33,9 @@ beforeAll(() => {
     ...roleStatements(app.templates.stateful),
     ...roleStatements(app.templates.stateless),
     ...roleStatements(app.templates.iamAudit),
+    // The web stacks' roles are CDK's deployment functions: they belong in every "who can" answer.
+    ...roleStatements(app.templates.web),
+    ...roleStatements(app.templates.webContent),
   ];
 }, SYNTH_TIMEOUT_MS);
 
