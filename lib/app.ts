@@ -22,7 +22,7 @@ export interface BuildOptions {
  *  - `Backchannel-<stage>-Web`: the web app's bucket and CloudFront distribution. First, because
  *    its URL is the default app URL that the user pool client (callback and sign-out URLs), the
  *    API (CORS origin) and the emails (links) point at; it needs nothing from the others;
- *  - `Backchannel-<stage>-Stateful`: table, number key, user pool, fingerprint secret;
+ *  - `Backchannel-<stage>-Stateful`: table, number and messages keys, user pool, secrets;
  *  - `Backchannel-<stage>-Stateless`: API, functions, schedules, email, queues, alarms, audit;
  *  - `Backchannel-<stage>-WebContent`: the built app and its config.json (API URL, user pool),
  *    and the API's origin written into the distribution's CSP: the one value that cannot flow
@@ -66,6 +66,7 @@ export function buildApp(app: App, options: BuildOptions = {}) {
     description: `Backchannel ${config.stage}: HTTP API, functions, schedules, email, alarms`,
     table: stateful.table,
     numberKey: stateful.numberKey,
+    messagesKey: stateful.messagesKey,
     userPool: stateful.userPool,
     userPoolClient: stateful.userPoolClient,
     fingerprintSecret: stateful.fingerprintSecret,

@@ -36,10 +36,17 @@ export type EnvVar =
   | 'SES_CONFIGURATION_SET'
   | 'SCHEDULER_ROLE_ARN'
   | 'PHASE_TIMER_ARN'
-  | 'SCHEDULER_DLQ_ARN';
+  | 'SCHEDULER_DLQ_ARN'
+  | 'MESSAGES_KEY_ID';
 
 /** What a role may do with the number key. Both are bound to the encryption context {sessionId, side, seq}. */
 export type NumberKeyUse = 'encrypt' | 'decrypt';
+
+/**
+ * What a role may do with the messages key: envelope encryption of room messages, a data key per
+ * message (GenerateDataKey) and opening it again (Decrypt), bound to the context {sessionId, room}.
+ */
+export type MessagesKeyUse = 'envelope';
 
 export type SecretName = 'fingerprint' | 'invitation';
 
@@ -56,6 +63,7 @@ export interface FunctionSettings {
   /** Item actions on the table (no Scan, no BatchWriteItem, no table management) and the indexes it queries. */
   table: { actions: readonly TableAction[]; indexes: readonly IndexName[] };
   numberKey?: NumberKeyUse;
+  messagesKey?: MessagesKeyUse;
   /** HMAC keys the role may read; each secret's resource policy denies every other role. */
   secrets?: readonly SecretName[];
   /** Creates and deletes phase timers in the stage's schedule group (and passes the Scheduler role to Scheduler). */
@@ -182,6 +190,22 @@ export const FUNCTION_SETTINGS: Record<FunctionName, FunctionSettings> = {
     invokedAsync: true,
     everyMinutes: 5,
   },
+  // Rooms: reads membership and room summaries, writes a message with its room's counters in one
+  // conditional transaction, records a side's consent to the joint room. No idempotency record
+  // to release (no DeleteItem), no index.
+  rooms: {
+    id: 'Rooms',
+    entry: 'functions/rooms/index.ts',
+    description: "Rooms: a session's private channels, messages sealed under the messages key",
+    memorySize: 1024,
+    timeoutSeconds: 10,
+    environment: ['MESSAGES_KEY_ID', ...JWT],
+    table: {
+      actions: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'ConditionCheckItem'],
+      indexes: [],
+    },
+    messagesKey: 'envelope',
+  },
 };
 
 /** The functions whose settings match, in alphabetical order (the order resource policies list them). */
@@ -191,6 +215,9 @@ function functionsWhere(predicate: (settings: FunctionSettings) => boolean): Fun
 
 /** The roles that may decrypt numbers: the number key's policy names them, and only them. */
 export const NUMBER_KEY_DECRYPTERS = functionsWhere((s) => s.numberKey === 'decrypt');
+
+/** The roles that may use the messages key: its policy names them, and only them (rooms alone). */
+export const MESSAGES_KEY_USERS = functionsWhere((s) => s.messagesKey !== undefined);
 
 /**
  * The roles that may read the fingerprint (HMAC) key: api and submit-number fingerprint mutating

@@ -16,6 +16,7 @@ export const FUNCTION_NAMES = [
   'notify',
   'phase-timer',
   'reconciler',
+  'rooms',
 ] as const;
 export type FunctionName = (typeof FUNCTION_NAMES)[number];
 

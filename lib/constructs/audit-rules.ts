@@ -10,20 +10,21 @@ import { Group } from './group';
 export interface AuditRulesProps {
   stage: string;
   topic: sns.ITopic;
-  numberKey: kms.IKey;
+  /** The sealing keys: numbers, room messages. */
+  keys: kms.IKey[];
   userPool: cognito.IUserPool;
 }
 
 /**
- * Audit (SPEC §1): the only ways an operator could reach a number are changing the key policy or
- * grants, the functions' roles (us-east-1: see IamAuditStack), the functions' code or
+ * Audit (SPEC §1): the only ways an operator could reach a number (or a room message) are
+ * changing a key's policy or grants, the functions' roles (us-east-1: see IamAuditStack), the functions' code or
  * configuration, the fingerprint key, or the user pool. Each is a CloudTrail event; each raises
  * an alarm. Deployments raise them too: that is intended.
  */
 export class AuditRules extends Group {
   constructor(scope: Construct, id: string, props: AuditRulesProps) {
     super(scope, id);
-    const { stage, topic, numberKey, userPool } = props;
+    const { stage, topic, keys, userPool } = props;
     const rule = (ruleId: string, description: string, source: string, detail: Record<string, unknown>) =>
       new events.Rule(this, ruleId, {
         description,
@@ -31,12 +32,12 @@ export class AuditRules extends Group {
         targets: [new targets.SnsTopic(topic)],
       });
 
-    rule('KeyChangeRule', 'Key policy, grants or state of the number key changed', 'aws.kms', {
+    rule('KeyChangeRule', 'Key policy, grants or state of the number or messages key changed', 'aws.kms', {
       eventSource: ['kms.amazonaws.com'],
       eventName: ['PutKeyPolicy', 'CreateGrant', 'ScheduleKeyDeletion', 'DisableKey', 'DisableKeyRotation'],
       $or: [
-        { resources: { ARN: [numberKey.keyArn] } },
-        { requestParameters: { keyId: [numberKey.keyArn, numberKey.keyId] } },
+        { resources: { ARN: keys.map((key) => key.keyArn) } },
+        { requestParameters: { keyId: keys.flatMap((key) => [key.keyArn, key.keyId]) } },
       ],
     });
     rule('UserPoolAdminRule', 'Administrative action on the user pool', 'aws.cognito-idp', {

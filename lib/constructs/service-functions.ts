@@ -17,19 +17,31 @@ export const SEAL_CONTEXT_CONDITIONS = {
   StringLike: { 'kms:EncryptionContext:sessionId': '?*', 'kms:EncryptionContext:seq': '?*' },
 };
 
+/** The rooms of a session (docs/rules.md, openapi.yaml): the only values `room` may take. */
+export const ROOMS = ['claimant', 'respondent', 'caucus-claimant', 'caucus-respondent', 'joint'];
+
+/** KMS calls on the messages key must carry exactly a room's encryption context: {sessionId, room}. */
+export const ROOM_CONTEXT_CONDITIONS = {
+  'ForAllValues:StringEquals': { 'kms:EncryptionContextKeys': ['sessionId', 'room'] },
+  Null: { 'kms:EncryptionContextKeys': 'false' },
+  StringEquals: { 'kms:EncryptionContext:room': ROOMS },
+  StringLike: { 'kms:EncryptionContext:sessionId': '?*' },
+};
+
 export interface ServiceFunctionsProps {
   stage: string;
   isDev: boolean;
   table: dynamodb.ITable;
   numberKey: kms.IKey;
+  messagesKey: kms.IKey;
   secrets: Record<SecretName, secretsmanager.ISecret>;
   /** The value of every variable a function's settings may ask for. */
   environment: Record<EnvVar, string>;
 }
 
 /**
- * Every function of FUNCTION_SETTINGS with what its record grants on the table, the number key
- * and the secrets. Scheduler and SES permissions come from the constructs that own those
+ * Every function of FUNCTION_SETTINGS with what its record grants on the table, the number and
+ * messages keys and the secrets. Scheduler and SES permissions come from the constructs that own those
  * resources (Timers, Email). The functions are direct children of `scope`: their logical IDs, and
  * the ids CDK derives from their paths (event rule permissions), stay those of the first deploy.
  */
@@ -37,7 +49,7 @@ export function createServiceFunctions(
   scope: Construct,
   props: ServiceFunctionsProps,
 ): Record<FunctionName, ServiceFunction> {
-  const { table, numberKey } = props;
+  const { table, numberKey, messagesKey } = props;
   const entries = FUNCTION_NAMES.map((name) => {
     const settings = FUNCTION_SETTINGS[name];
     const fn = new ServiceFunction(scope, settings.id, {
@@ -77,6 +89,16 @@ export function createServiceFunctions(
           actions: [encrypt ? 'kms:Encrypt' : 'kms:Decrypt'],
           resources: [numberKey.keyArn],
           conditions: SEAL_CONTEXT_CONDITIONS,
+        }),
+      );
+    }
+    if (settings.messagesKey === 'envelope') {
+      fn.role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          sid: 'SealAndOpenMessages',
+          actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+          resources: [messagesKey.keyArn],
+          conditions: ROOM_CONTEXT_CONDITIONS,
         }),
       );
     }

@@ -7,6 +7,7 @@ import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { API_ROUTES, type ApiFunctionName } from '../../shared/http/routes';
 import type { AppConfig } from '../config';
 import { Alarms } from '../constructs/alarms';
 import { AuditRules } from '../constructs/audit-rules';
@@ -24,6 +25,7 @@ export interface StatelessStackProps extends StackProps {
   config: AppConfig;
   table: dynamodb.ITable;
   numberKey: kms.IKey;
+  messagesKey: kms.IKey;
   userPool: cognito.IUserPool;
   userPoolClient: cognito.IUserPoolClient;
   fingerprintSecret: secretsmanager.ISecret;
@@ -49,7 +51,7 @@ export class StatelessStack extends Stack {
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
-    const { config, table, numberKey, userPool, userPoolClient } = props;
+    const { config, table, numberKey, messagesKey, userPool, userPoolClient } = props;
     const { stage } = config;
 
     const alarms = new Alarms(this, 'Alarms', { stage, alarmEmail: config.alarmEmail });
@@ -74,12 +76,14 @@ export class StatelessStack extends Stack {
       // phase-timer is built together with the functions that create its timers.
       PHASE_TIMER_ARN: Lazy.string({ produce: () => this.functions['phase-timer'].fn.functionArn }),
       SCHEDULER_DLQ_ARN: timers.deadLetterQueue.queueArn,
+      MESSAGES_KEY_ID: messagesKey.keyArn,
     };
     this.functions = createServiceFunctions(this, {
       stage,
       isDev: config.isDev,
       table,
       numberKey,
+      messagesKey,
       secrets: { fingerprint: props.fingerprintSecret, invitation: props.invitationSecret },
       environment,
     });
@@ -94,11 +98,9 @@ export class StatelessStack extends Stack {
       userPool,
       userPoolClient,
       corsOrigins: config.corsOrigins,
-      functions: {
-        api: this.functions.api,
-        'submit-number': this.functions['submit-number'],
-        'own-number': this.functions['own-number'],
-      },
+      functions: Object.fromEntries(
+        API_ROUTES.map((route) => [route.fn, this.functions[route.fn]]),
+      ) as Record<ApiFunctionName, ServiceFunction>,
       ...(config.domainName !== undefined && { domainName: config.domainName }),
       ...(config.certificateArn !== undefined && { certificateArn: config.certificateArn }),
     });
@@ -109,7 +111,12 @@ export class StatelessStack extends Stack {
     alarms.watchFunctions(functions);
     alarms.watchStreamConsumers(streams.consumers);
     alarms.watchApi(this.httpApi);
-    new AuditRules(this, 'AuditRules', { stage, topic: alarms.topic, numberKey, userPool });
+    new AuditRules(this, 'AuditRules', {
+      stage,
+      topic: alarms.topic,
+      keys: [numberKey, messagesKey],
+      userPool,
+    });
 
     this.alarmTopic = alarms.topic;
     this.queues = alarms.queues;
