@@ -29,6 +29,7 @@ export const CLIENTS_USED: Record<FunctionName, string[]> = {
   notify: ['dynamodb', 'sesv2', 'scheduler', 'secrets-manager'],
   'phase-timer': ['dynamodb'],
   reconciler: ['dynamodb', 'scheduler'],
+  rooms: ['dynamodb', 'kms'],
 };
 
 /** The banner of lib/constructs/service-function.ts (checked against it by `bundlingInSync`). */

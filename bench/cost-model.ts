@@ -4,11 +4,10 @@
  * and in docs/cost.md: Lambda billed durations come from a per-call AWS latency model (local
  * latencies say nothing about AWS), and transactional index writes are priced as standard writes.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { FUNCTION_SETTINGS } from '../lib/function-settings';
 import { API_ROUTES } from '../shared/http/routes';
 import type { NegotiationUsage, ReconcilerUsage } from './aws-requests';
-import { FUNCTIONS, type FunctionName, REPO_ROOT } from './cold-start';
+import { FUNCTIONS, type FunctionName } from './cold-start';
 import { markdownTable } from './lib/table';
 
 export const PRICES = {
@@ -51,29 +50,12 @@ export const HANDLER_OVERHEAD_MS = 5;
 export const RECONCILER_RUNS_PER_DAY = 24 * 12;
 const RECONCILER_CONCURRENCY = 8;
 
-/** Memory (MB) of each function, read from lib/stacks/stateless-stack.ts (`make(id, name, description, memory, …)`). */
+/** Memory (MB) of each function, from the settings table the CDK app deploys (lib/function-settings.ts). */
 export function memorySizes(): Record<FunctionName, number> {
-  const fallback: Record<FunctionName, number> = {
-    api: 1024,
-    'submit-number': 1024,
-    'own-number': 1024,
-    match: 512,
-    notify: 512,
-    'phase-timer': 512,
-    reconciler: 512,
-  };
-  try {
-    const source = readFileSync(join(REPO_ROOT, 'lib/stacks/stateless-stack.ts'), 'utf8');
-    const pattern =
-      /make\(\s*'[A-Za-z]+',\s*'([a-z-]+)',\s*(?:'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"),\s*(\d+),/g;
-    const found = { ...fallback };
-    for (const [, name, memory] of source.matchAll(pattern)) {
-      if ((FUNCTIONS as readonly string[]).includes(name!)) found[name as FunctionName] = Number(memory);
-    }
-    return found;
-  } catch {
-    return fallback;
-  }
+  return Object.fromEntries(FUNCTIONS.map((name) => [name, FUNCTION_SETTINGS[name].memorySize])) as Record<
+    FunctionName,
+    number
+  >;
 }
 
 const callMs = (calls: Record<string, number>) =>

@@ -2,9 +2,9 @@ import type { Node } from 'constructs';
 
 /**
  * Deployment settings, read from CDK context (`-c key=value` or cdk.json). Required: stage,
- * senderEmail, appUrl, alarmEmail. Everything else has a default. docs/deploy.md lists them.
+ * senderEmail, alarmEmail. Everything else has a default. docs/deploy.md lists them.
  */
-export interface AppConfig {
+export interface ContextConfig {
   /** Lowercase letters and digits, starts with a letter (it is part of resource names). */
   stage: string;
   /** `dev` tears down cleanly; every other stage retains data and protects it from deletion. */
@@ -12,27 +12,45 @@ export interface AppConfig {
   senderEmail: string;
   /** When set, SES verifies this domain (DKIM) instead of the single sender address. */
   senderDomain?: string;
-  /** The web app's base URL (links in emails; default CORS origin and OAuth callback). */
-  appUrl: string;
+  /**
+   * The web app's base URL (links in emails; default CORS origin and OAuth callback). Default:
+   * the URL of the CloudFront distribution that hosts the web app (resolveAppUrl).
+   */
+  appUrl?: string;
   alarmEmail: string;
-  corsOrigins: string[];
+  /** Given, or derived from a given appUrl; otherwise the hosted app's origin (resolveAppUrl). */
+  corsOrigins?: string[];
   /** OAuth redirect URLs of the public app client (web and mobile). */
-  callbackUrls: string[];
-  logoutUrls: string[];
+  callbackUrls?: string[];
+  logoutUrls?: string[];
   /** Optional custom API domain; needs a regional ACM certificate in the stack's region. */
   domainName?: string;
   certificateArn?: string;
   /** Prefix of the Cognito hosted domain (`<prefix>.auth.<region>.amazoncognito.com`). */
   authDomainPrefix?: string;
+  /**
+   * The built web app (context `webDist` or env WEB_DIST, relative to the repository root;
+   * default `web/dist`). A folder without index.html is replaced by a placeholder page.
+   */
+  webDist: string;
+}
+
+/** The settings the stacks use: the context with the app's URLs settled. */
+export interface AppConfig extends ContextConfig {
+  appUrl: string;
+  corsOrigins: string[];
+  callbackUrls: string[];
+  logoutUrls: string[];
 }
 
 /** What `-c key=value` would look like for each required key, used in error messages. */
 const EXAMPLES: Record<string, string> = {
   stage: 'dev',
   senderEmail: 'no-reply@example.com',
-  appUrl: 'https://app.example.com',
   alarmEmail: 'alarms@example.com',
 };
+
+export const DEFAULT_WEB_DIST = 'web/dist';
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -82,7 +100,7 @@ function url(key: string, value: string, { originOnly }: { originOnly: boolean }
  * Reads and checks the context. Every missing required key is named in one error together with
  * an example `-c key=value`, so a first `cdk synth` tells the operator everything at once.
  */
-export function readConfig(node: Node): AppConfig {
+export function readConfig(node: Node): ContextConfig {
   const missing = Object.keys(EXAMPLES).filter((key) => text(node, key) === undefined);
   if (missing.length > 0) {
     const flags = missing.map((key) => `-c ${key}=${EXAMPLES[key]}`).join(' ');
@@ -92,7 +110,7 @@ export function readConfig(node: Node): AppConfig {
   }
   const stage = text(node, 'stage')!;
   const senderEmail = text(node, 'senderEmail')!;
-  const appUrlRaw = text(node, 'appUrl')!;
+  const appUrlRaw = text(node, 'appUrl');
   const alarmEmail = text(node, 'alarmEmail')!;
 
   if (!STAGE.test(stage)) {
@@ -110,7 +128,10 @@ export function readConfig(node: Node): AppConfig {
       );
     }
   }
-  const appUrl = url('appUrl', appUrlRaw, { originOnly: false }).href.replace(/\/$/, '');
+  const appUrl =
+    appUrlRaw === undefined
+      ? undefined
+      : url('appUrl', appUrlRaw, { originOnly: false }).href.replace(/\/$/, '');
 
   const senderDomain = text(node, 'senderDomain')?.toLowerCase();
   if (senderDomain !== undefined) {
@@ -126,10 +147,12 @@ export function readConfig(node: Node): AppConfig {
     }
   }
 
-  const corsOrigins = (list(text(node, 'corsOrigins')) ?? [new URL(appUrl).origin]).map(
-    (origin) => url('corsOrigins', origin, { originOnly: true }).origin,
-  );
-  const callbackUrls = (list(text(node, 'callbackUrls')) ?? [appUrl]).map((value) => {
+  const corsOrigins = (
+    list(text(node, 'corsOrigins')) ?? (appUrl === undefined ? undefined : [new URL(appUrl).origin])
+  )?.map((origin) => url('corsOrigins', origin, { originOnly: true }).origin);
+  const callbackUrls = (
+    list(text(node, 'callbackUrls')) ?? (appUrl === undefined ? undefined : [appUrl])
+  )?.map((value) => {
     // Mobile apps use custom schemes (com.example.app://callback); only web URLs must be https.
     if (/^https?:/i.test(value)) {
       url('callbackUrls', value, { originOnly: false });
@@ -140,8 +163,9 @@ export function readConfig(node: Node): AppConfig {
     }
     return value;
   });
-  const logoutUrls = list(text(node, 'logoutUrls')) ?? [appUrl];
-  for (const value of logoutUrls) url('logoutUrls', value, { originOnly: false });
+  const logoutUrls =
+    list(text(node, 'logoutUrls')) ?? (appUrl === undefined ? undefined : signOutUrls(appUrl));
+  for (const value of logoutUrls ?? []) url('logoutUrls', value, { originOnly: false });
 
   const domainName = text(node, 'domainName')?.toLowerCase();
   const certificateArn = text(node, 'certificateArn');
@@ -175,13 +199,38 @@ export function readConfig(node: Node): AppConfig {
     isDev: stage === 'dev',
     senderEmail,
     ...(senderDomain !== undefined && { senderDomain }),
-    appUrl,
+    ...(appUrl !== undefined && { appUrl }),
     alarmEmail,
-    corsOrigins: [...new Set(corsOrigins)],
-    callbackUrls,
-    logoutUrls,
+    ...(corsOrigins !== undefined && { corsOrigins: [...new Set(corsOrigins)] }),
+    ...(callbackUrls !== undefined && { callbackUrls }),
+    ...(logoutUrls !== undefined && { logoutUrls }),
     ...(domainName !== undefined && { domainName }),
     ...(certificateArn !== undefined && { certificateArn }),
     ...(authDomainPrefix !== undefined && { authDomainPrefix }),
+    webDist: text(node, 'webDist') ?? process.env.WEB_DIST?.trim() ?? DEFAULT_WEB_DIST,
+  };
+}
+
+/**
+ * The sign-out URLs of an app URL: with and without the trailing slash, because Cognito compares
+ * `logout_uri` character by character and a browser app naturally sends its origin with `/`.
+ */
+function signOutUrls(appUrl: string): string[] {
+  return [appUrl, `${appUrl}/`];
+}
+
+/**
+ * Settles the app's URLs: a given appUrl (and the CORS origins, callback and sign-out URLs
+ * derived from it) wins; otherwise the web app is the one this CDK app hosts, at `hostedUrl`
+ * (`https://<distribution>.cloudfront.net`, a deploy-time value, already an origin).
+ */
+export function resolveAppUrl(config: ContextConfig, hostedUrl: string): AppConfig {
+  const appUrl = config.appUrl ?? hostedUrl;
+  return {
+    ...config,
+    appUrl,
+    corsOrigins: config.corsOrigins ?? [hostedUrl],
+    callbackUrls: config.callbackUrls ?? [appUrl],
+    logoutUrls: config.logoutUrls ?? signOutUrls(appUrl),
   };
 }

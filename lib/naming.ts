@@ -5,7 +5,8 @@ import { ArnFormat, Aws, type Stack } from 'aws-cdk-lib';
  * refer to them without a CloudFormation reference: the key policy and the secrets' resource
  * policies (stateful stack) name the roles allowed to decrypt or read, and the IAM audit rule
  * (us-east-1) matches CloudTrail events by role-name prefix. A reference would be a cycle
- * (stateless → stateful → stateless) or cross a region.
+ * (stateless → stateful → stateless) or cross a region. What each function does and may do:
+ * lib/function-settings.ts.
  */
 export const FUNCTION_NAMES = [
   'api',
@@ -15,22 +16,9 @@ export const FUNCTION_NAMES = [
   'notify',
   'phase-timer',
   'reconciler',
+  'rooms',
 ] as const;
 export type FunctionName = (typeof FUNCTION_NAMES)[number];
-
-/**
- * The roles that may read the fingerprint (HMAC) key: api and submit-number fingerprint
- * mutating requests. Named here because the secret's resource policy (stateful stack) and the
- * grants (stateless stack) must agree.
- */
-export const FINGERPRINT_KEY_READERS = ['api', 'submit-number'] as const satisfies readonly FunctionName[];
-
-/**
- * The roles that may read the invitation key: api derives a token's hash when it invites, notify
- * derives the token for the email. A secret apart from the fingerprint key, so notify (which
- * reads the table) cannot brute-force the fingerprints of `PUT /number` bodies.
- */
-export const INVITATION_KEY_READERS = ['api', 'notify'] as const satisfies readonly FunctionName[];
 
 /** `Backchannel-<stage>`: the prefix of every stack, role and function name of a stage. */
 export function prefix(stage: string): string {
@@ -42,6 +30,8 @@ export function stackNames(stage: string) {
     stateful: `${prefix(stage)}-Stateful`,
     stateless: `${prefix(stage)}-Stateless`,
     iamAudit: `${prefix(stage)}-IamAudit`,
+    web: `${prefix(stage)}-Web`,
+    webContent: `${prefix(stage)}-WebContent`,
   };
 }
 
@@ -75,4 +65,22 @@ export function scheduleGroupName(stage: string): string {
 
 export function sesConfigurationSetName(stage: string): string {
   return `backchannel-${stage}`;
+}
+
+/**
+ * The Cognito hosted-UI domain prefix: `authDomainPrefix` context, or `backchannel-<stage>-<account>`
+ * (prefixes are global, so the account keeps stages of different accounts apart).
+ */
+export function authDomainPrefix(stage: string, account: string, configured?: string): string {
+  return configured ?? `backchannel-${stage}-${account}`;
+}
+
+/** The hosted UI's base URL (the OAuth authorize, token and logout endpoints live under it). */
+export function authDomainUrl(domainPrefix: string, region: string): string {
+  return `https://${domainPrefix}.auth.${region}.amazoncognito.com`;
+}
+
+/** The export of the web bucket's name (WebStack), imported by WebContentStack. */
+export function webBucketExportName(stage: string): string {
+  return `${prefix(stage)}-WebBucketName`;
 }

@@ -1,10 +1,11 @@
 import { fileURLToPath } from 'node:url';
-import { type Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import type { FunctionSettings } from '../function-settings';
 import { type FunctionName, functionName, roleName } from '../naming';
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -22,9 +23,9 @@ export interface ServiceFunctionProps {
   stage: string;
   isDev: boolean;
   name: FunctionName;
-  description: string;
-  memorySize: number;
-  timeout: Duration;
+  /** Entry, description, memory and timeout come from here (lib/function-settings.ts). */
+  settings: FunctionSettings;
+  /** Added to STAGE and the logging variables. */
   environment: Record<string, string>;
 }
 
@@ -34,12 +35,16 @@ export interface ServiceFunctionProps {
  * retention, and a named role that starts with no permission but writing to that log group.
  */
 export class ServiceFunction extends Construct {
+  readonly name: FunctionName;
+  readonly settings: FunctionSettings;
   readonly fn: nodejs.NodejsFunction;
   readonly role: iam.Role;
   readonly logGroup: logs.LogGroup;
 
   constructor(scope: Construct, id: string, props: ServiceFunctionProps) {
     super(scope, id);
+    this.name = props.name;
+    this.settings = props.settings;
     this.logGroup = new logs.LogGroup(this, 'Logs', {
       retention: props.isDev ? logs.RetentionDays.TWO_WEEKS : logs.RetentionDays.THREE_MONTHS,
       removalPolicy: props.isDev ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
@@ -54,15 +59,15 @@ export class ServiceFunction extends Construct {
 
     this.fn = new nodejs.NodejsFunction(this, 'Function', {
       functionName: functionName(props.stage, props.name),
-      description: props.description,
-      entry: `${REPO_ROOT}functions/${props.name}/index.ts`,
+      description: props.settings.description,
+      entry: `${REPO_ROOT}${props.settings.entry}`,
       handler: 'handler',
       projectRoot: REPO_ROOT,
       depsLockFilePath: `${REPO_ROOT}package-lock.json`,
       runtime: lambda.Runtime.NODEJS_22_X,
       architecture: lambda.Architecture.ARM_64,
-      memorySize: props.memorySize,
-      timeout: props.timeout,
+      memorySize: props.settings.memorySize,
+      timeout: Duration.seconds(props.settings.timeoutSeconds),
       role: this.role,
       logGroup: this.logGroup,
       loggingFormat: lambda.LoggingFormat.JSON,

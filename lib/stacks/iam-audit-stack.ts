@@ -18,7 +18,7 @@ export interface IamAuditStackProps extends StackProps {
  * to a role of the stage (function roles and the Scheduler role are all named
  * `Backchannel-<stage>-…`): new or changed policies, attached managed policies, trust policies,
  * permission boundaries, creation and deletion. Changing the match or own-number role (or its
- * trust, to assume it) is one of the ways an operator could reach a number (SPEC §1).
+ * trust, to assume it) is one of the ways an operator could reach a number (docs/rules.md).
  */
 export class IamAuditStack extends Stack {
   readonly topic: sns.Topic;

@@ -2,26 +2,35 @@ import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { TABLE } from '../../shared/table/definition';
 import type { AppConfig } from '../config';
+import { sealingKey } from '../constructs/sealing-key';
+import {
+  FINGERPRINT_KEY_READERS,
+  INVITATION_KEY_READERS,
+  MESSAGES_KEY_USERS,
+  NUMBER_KEY_DECRYPTERS,
+} from '../function-settings';
 import { acknowledge } from '../nag';
-import { FINGERPRINT_KEY_READERS, type FunctionName, INVITATION_KEY_READERS, roleArn } from '../naming';
+import { authDomainPrefix, type FunctionName, roleArn } from '../naming';
 
 export interface StatefulStackProps extends StackProps {
   config: AppConfig;
 }
 
 /**
- * What must survive a redeploy of the code: the table, the key the numbers are sealed under, the
- * user pool, the idempotency fingerprint key and the invitation key. Outside `dev` all of it is
- * retained when the stack is deleted and the table and user pool refuse deletion.
+ * What must survive a redeploy of the code: the table, the keys numbers and room messages are
+ * sealed under, the user pool, the idempotency fingerprint key and the invitation key. Outside
+ * `dev` all of it is retained when the stack is deleted and the table and user pool refuse
+ * deletion.
  */
 export class StatefulStack extends Stack {
   readonly table: dynamodb.Table;
   readonly numberKey: kms.Key;
+  readonly messagesKey: kms.Key;
   readonly userPool: cognito.UserPool;
   readonly userPoolClient: cognito.UserPoolClient;
   readonly fingerprintSecret: secretsmanager.Secret;
@@ -55,7 +64,7 @@ export class StatefulStack extends Stack {
 
     // --- The number key. CDK's default key policy gives the account root `kms:*`, which lets
     // any IAM policy in the account grant kms:Decrypt: an administrator could read every number
-    // with a policy change. This policy is written out instead:
+    // with a policy change. This policy is written out instead (lib/constructs/sealing-key.ts):
     //  * administration for the account (so CloudFormation and operators can manage, rotate and
     //    delete the key; `kms:PutKeyPolicy` keeps the key manageable and is alarmed), but none
     //    of kms:Decrypt, kms:ReEncrypt*, kms:CreateGrant (a grant would bypass this policy);
@@ -67,68 +76,50 @@ export class StatefulStack extends Stack {
     // Reading a number therefore takes a change to this policy, to those roles' trust or
     // policies, or to those functions' code: all are CloudTrail events with alarms.
     const account = new iam.AccountRootPrincipal();
-    this.numberKey = new kms.Key(this, 'NumberKey', {
+    const roles = (fns: readonly FunctionName[]) => fns.map((fn) => roleArn(this, config.stage, fn));
+    this.numberKey = sealingKey(this, 'NumberKey', {
+      isDev: config.isDev,
       description: `Backchannel ${config.stage}: seals submitted numbers (encryption context sessionId, side, seq)`,
-      enableKeyRotation: true,
-      removalPolicy,
-      pendingWindow: Duration.days(config.isDev ? 7 : 30),
-      policy: new iam.PolicyDocument({
-        statements: [
-          new iam.PolicyStatement({
-            sid: 'KeyAdministrationWithoutUse',
-            principals: [account],
-            actions: [
-              'kms:CreateAlias',
-              'kms:DeleteAlias',
-              'kms:UpdateAlias',
-              'kms:DescribeKey',
-              'kms:GetKeyPolicy',
-              'kms:GetKeyRotationStatus',
-              'kms:ListGrants',
-              'kms:ListKeyPolicies',
-              'kms:ListKeyRotations',
-              'kms:ListResourceTags',
-              'kms:PutKeyPolicy',
-              'kms:EnableKey',
-              'kms:DisableKey',
-              'kms:EnableKeyRotation',
-              'kms:DisableKeyRotation',
-              'kms:RotateKeyOnDemand',
-              'kms:RevokeGrant',
-              'kms:ScheduleKeyDeletion',
-              'kms:CancelKeyDeletion',
-              'kms:TagResource',
-              'kms:UntagResource',
-              'kms:UpdateKeyDescription',
-            ],
-            resources: ['*'],
-          }),
-          new iam.PolicyStatement({
-            sid: 'EncryptAsIamAllows',
-            principals: [account],
-            actions: ['kms:Encrypt'],
-            resources: ['*'],
-          }),
-          new iam.PolicyStatement({
-            sid: 'DecryptOnlyMatchAndOwnNumber',
-            principals: [account],
-            actions: ['kms:Decrypt'],
-            resources: ['*'],
-            conditions: {
-              ArnEquals: {
-                'aws:PrincipalArn': [
-                  roleArn(this, config.stage, 'match'),
-                  roleArn(this, config.stage, 'own-number'),
-                ],
-              },
-            },
-          }),
-        ],
-      }),
+      alias: `alias/backchannel-${config.stage}-numbers`,
+      uses: [
+        new iam.PolicyStatement({
+          sid: 'EncryptAsIamAllows',
+          principals: [account],
+          actions: ['kms:Encrypt'],
+          resources: ['*'],
+        }),
+        new iam.PolicyStatement({
+          sid: 'DecryptOnlyMatchAndOwnNumber',
+          principals: [account],
+          actions: ['kms:Decrypt'],
+          resources: ['*'],
+          conditions: { ArnEquals: { 'aws:PrincipalArn': roles(NUMBER_KEY_DECRYPTERS) } },
+        }),
+      ],
     });
-    this.numberKey.addAlias(`alias/backchannel-${config.stage}-numbers`);
 
-    // --- Users: an account is a verified email address (SPEC §2.5).
+    // --- The messages key: room messages are sealed under data keys from it (envelope
+    // encryption, encryption context {sessionId, room}). A key of its own, so that what may read
+    // numbers and what may read messages never overlap: its policy lets only the rooms role
+    // generate data keys and decrypt them (and only as that role's IAM policy allows too), as
+    // the number key does for its decrypters; no other role may use it, and rooms may not use
+    // the number key.
+    this.messagesKey = sealingKey(this, 'MessagesKey', {
+      isDev: config.isDev,
+      description: `Backchannel ${config.stage}: seals room messages (data keys; encryption context sessionId, room)`,
+      alias: `alias/backchannel-${config.stage}-messages`,
+      uses: [
+        new iam.PolicyStatement({
+          sid: 'EnvelopeOnlyRooms',
+          principals: [account],
+          actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+          resources: ['*'],
+          conditions: { ArnEquals: { 'aws:PrincipalArn': roles(MESSAGES_KEY_USERS) } },
+        }),
+      ],
+    });
+
+    // --- Users: an account is a verified email address (docs/rules.md, "People and roles").
     this.userPool = new cognito.UserPool(this, 'UserPool', {
       selfSignUpEnabled: true,
       signInAliases: { email: true },
@@ -153,9 +144,7 @@ export class StatefulStack extends Stack {
       removalPolicy,
     });
     const domain = this.userPool.addDomain('HostedDomain', {
-      cognitoDomain: {
-        domainPrefix: config.authDomainPrefix ?? `backchannel-${config.stage}-${this.account}`,
-      },
+      cognitoDomain: { domainPrefix: authDomainPrefix(config.stage, this.account, config.authDomainPrefix) },
     });
     // A public client (web and mobile): no secret, authorization code flow (the clients send a
     // PKCE challenge; without a secret there is nothing else to protect the code), SRP for
@@ -199,7 +188,7 @@ export class StatefulStack extends Stack {
       );
       return secret;
     };
-    // Idempotency fingerprints (SPEC §2.4: an amount is easy to brute-force from a plain hash,
+    // Idempotency fingerprints (docs/rules.md, "Who learns what": an amount is easy to brute-force from a plain hash,
     // and from an HMAC whose key an operator can read): api and submit-number only.
     this.fingerprintSecret = hmacSecret(
       'FingerprintSecret',
@@ -220,7 +209,7 @@ export class StatefulStack extends Stack {
     acknowledge(
       this.userPool,
       'AwsSolutions-COG2',
-      'MFA is offered (TOTP) but optional: accounts are free and identified by a verified email (SPEC §2.5); requiring MFA is a product decision recorded in docs/deploy.md.',
+      'MFA is offered (TOTP) but optional: accounts are free and identified by a verified email (docs/rules.md, "People and roles"); requiring MFA is a product decision recorded in docs/deploy.md.',
     );
     acknowledge(
       this.userPool,
@@ -246,5 +235,6 @@ export class StatefulStack extends Stack {
     });
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
     new CfnOutput(this, 'NumberKeyArn', { value: this.numberKey.keyArn });
+    new CfnOutput(this, 'MessagesKeyArn', { value: this.messagesKey.keyArn });
   }
 }

@@ -2,7 +2,7 @@
  * The HTTP routes of openapi.yaml and the function serving each. The CDK stack and the local runtime
  * both build their routes from this list, so they cannot drift apart.
  */
-export type ApiFunctionName = 'api' | 'submit-number' | 'own-number';
+export type ApiFunctionName = 'api' | 'submit-number' | 'own-number' | 'rooms';
 
 export interface ApiRoute {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -24,4 +24,9 @@ export const API_ROUTES: readonly ApiRoute[] = [
   { method: 'POST', path: '/sessions/{id}/withdraw', fn: 'api' },
   { method: 'PUT', path: '/sessions/{id}/number', fn: 'submit-number' },
   { method: 'GET', path: '/sessions/{id}/number', fn: 'own-number' },
+  // Rooms: a function of their own, the only one that may use the messages key.
+  { method: 'GET', path: '/sessions/{id}/rooms', fn: 'rooms' },
+  { method: 'GET', path: '/sessions/{id}/rooms/{room}/messages', fn: 'rooms' },
+  { method: 'POST', path: '/sessions/{id}/rooms/{room}/messages', fn: 'rooms' },
+  { method: 'POST', path: '/sessions/{id}/rooms/joint/consent', fn: 'rooms' },
 ];

@@ -1,10 +1,13 @@
 import { App } from 'aws-cdk-lib';
 import { describe, expect, it } from 'vitest';
 import { buildApp } from '../../lib/app';
-import { ConfigError, readConfig } from '../../lib/config';
+import { ConfigError, readConfig, resolveAppUrl } from '../../lib/config';
 import { BASE_CONTEXT } from './support/synth';
 
-const REQUIRED = { stage: 'dev', ...BASE_CONTEXT };
+// appUrl is optional since the CDK app hosts the web app: it defaults to the distribution's URL.
+const { appUrl: _appUrl, ...REQUIRED_KEYS } = BASE_CONTEXT;
+const REQUIRED = { stage: 'dev', ...REQUIRED_KEYS };
+const WITH_APP_URL = { ...REQUIRED, appUrl: BASE_CONTEXT.appUrl };
 
 const build = (context: Record<string, string>) => () =>
   buildApp(new App({ context: { ...context, 'aws:cdk:bundling-stacks': [] } }), {
@@ -26,7 +29,7 @@ describe('context', () => {
   it('lists every missing key at once', () => {
     // Prepare / Act / Assess
     expect(build({})).toThrow(
-      'Missing required CDK context: stage, senderEmail, appUrl, alarmEmail. Pass them on the command line, for example: npx cdk synth -c stage=dev -c senderEmail=no-reply@example.com -c appUrl=https://app.example.com -c alarmEmail=alarms@example.com',
+      'Missing required CDK context: stage, senderEmail, alarmEmail. Pass them on the command line, for example: npx cdk synth -c stage=dev -c senderEmail=no-reply@example.com -c alarmEmail=alarms@example.com',
     );
   });
 
@@ -45,7 +48,7 @@ describe('context', () => {
     [{ authDomainPrefix: 'my-cognito-login' }, /"authDomainPrefix"/],
   ])('rejects %o', (override, message) => {
     // Prepare
-    const context = { ...REQUIRED, ...override };
+    const context = { ...WITH_APP_URL, ...override };
 
     // Act / Assess
     expect(build(context)).toThrow(message);
@@ -53,7 +56,7 @@ describe('context', () => {
 
   it('defaults CORS origins, callback and logout URLs to the app URL', () => {
     // Prepare
-    const app = new App({ context: { ...REQUIRED, appUrl: 'https://app.example.com/' } });
+    const app = new App({ context: { ...WITH_APP_URL, appUrl: 'https://app.example.com/' } });
 
     // Act
     const config = readConfig(app.node);
@@ -65,9 +68,68 @@ describe('context', () => {
       appUrl: 'https://app.example.com',
       corsOrigins: ['https://app.example.com'],
       callbackUrls: ['https://app.example.com'],
-      logoutUrls: ['https://app.example.com'],
+      // Cognito compares logout_uri exactly, and apps send their origin with or without the slash.
+      logoutUrls: ['https://app.example.com', 'https://app.example.com/'],
     });
     expect(config.domainName).toBeUndefined();
+  });
+
+  it('leaves the app URL and what derives from it to the hosted web app when appUrl is not given', () => {
+    // Prepare
+    const hosted = 'https://d111111abcdef8.cloudfront.net';
+
+    // Act
+    const context = readConfig(new App({ context: REQUIRED }).node);
+    const config = resolveAppUrl(context, hosted);
+
+    // Assess
+    expect(context.appUrl).toBeUndefined();
+    expect(context.corsOrigins).toBeUndefined();
+    expect(config).toMatchObject({
+      appUrl: hosted,
+      corsOrigins: [hosted],
+      callbackUrls: [hosted],
+      logoutUrls: [hosted, `${hosted}/`],
+    });
+  });
+
+  it('keeps a given appUrl and explicit lists over the hosted URL', () => {
+    // Prepare
+    const app = new App({
+      context: {
+        ...WITH_APP_URL,
+        callbackUrls: 'https://app.example.com/auth,com.example.backchannel://auth',
+      },
+    });
+
+    // Act
+    const config = resolveAppUrl(readConfig(app.node), 'https://d111111abcdef8.cloudfront.net');
+
+    // Assess
+    expect(config.appUrl).toBe('https://app.example.com');
+    expect(config.corsOrigins).toEqual(['https://app.example.com']);
+    expect(config.callbackUrls).toEqual(['https://app.example.com/auth', 'com.example.backchannel://auth']);
+  });
+
+  it('takes the web build folder from context, else WEB_DIST, else web/dist', () => {
+    // Prepare
+    const read = (context: Record<string, string>) =>
+      readConfig(new App({ context: { ...REQUIRED, ...context } }).node);
+    const saved = process.env.WEB_DIST;
+
+    // Act
+    delete process.env.WEB_DIST;
+    const byDefault = read({}).webDist;
+    process.env.WEB_DIST = 'build/web';
+    const fromEnv = read({}).webDist;
+    const fromContext = read({ webDist: 'elsewhere/dist' }).webDist;
+    if (saved === undefined) delete process.env.WEB_DIST;
+    else process.env.WEB_DIST = saved;
+
+    // Assess
+    expect(byDefault).toBe('web/dist');
+    expect(fromEnv).toBe('build/web');
+    expect(fromContext).toBe('elsewhere/dist');
   });
 
   it('treats every stage but dev as production', () => {

@@ -14,7 +14,16 @@ import {
   synth,
 } from './support/synth';
 
-const FUNCTIONS = ['api', 'submit-number', 'own-number', 'match', 'notify', 'phase-timer', 'reconciler'];
+const FUNCTIONS = [
+  'api',
+  'submit-number',
+  'own-number',
+  'match',
+  'notify',
+  'phase-timer',
+  'reconciler',
+  'rooms',
+];
 /** Actions that give access to a plaintext: decrypting, re-encrypting from, or granting oneself either. */
 const DECRYPT_CAPABLE = ['kms:Decrypt', 'kms:ReEncryptFrom', 'kms:CreateGrant'];
 const STREAM_ACTIONS = [
@@ -33,6 +42,9 @@ beforeAll(() => {
     ...roleStatements(app.templates.stateful),
     ...roleStatements(app.templates.stateless),
     ...roleStatements(app.templates.iamAudit),
+    // The web stacks' roles are CDK's deployment functions: they belong in every "who can" answer.
+    ...roleStatements(app.templates.web),
+    ...roleStatements(app.templates.webContent),
   ];
 }, SYNTH_TIMEOUT_MS);
 
@@ -40,21 +52,31 @@ const coversAny = (statement: Json, wanted: string[]) =>
   actionsOf(statement).some((pattern) => wanted.some((action) => actionCovers(pattern, action)));
 
 describe('who can read a number (docs/deploy.md)', () => {
-  it('lets only the match and own-number roles decrypt, in every IAM policy of every stack', () => {
+  it('lets only the match and own-number roles decrypt numbers (and rooms only messages), in every IAM policy of every stack', () => {
     // Prepare
     const decrypting = statements.filter(
       (s) => s.statement.Effect === 'Allow' && coversAny(s.statement, DECRYPT_CAPABLE),
     );
+    const onKey = (key: string) => decrypting.filter((s) => flatten(s.statement.Resource).includes(key));
 
     // Act
-    const roles = new Set(decrypting.map((s) => s.role));
+    const numberRoles = new Set(onKey('NumberKey').map((s) => s.role));
+    const messageRoles = new Set(onKey('MessagesKey').map((s) => s.role));
 
     // Assess
-    expect(roles).toEqual(new Set(['match', 'own-number']));
-    for (const { statement } of decrypting) {
-      expect(actionsOf(statement)).toEqual(['kms:Decrypt']);
-      expect(flatten(statement.Resource)).toMatch(/NumberKey/);
+    expect(numberRoles).toEqual(new Set(['match', 'own-number']));
+    expect(messageRoles).toEqual(new Set(['rooms']));
+    for (const { statement } of onKey('NumberKey')) expect(actionsOf(statement)).toEqual(['kms:Decrypt']);
+    for (const { statement } of onKey('MessagesKey')) {
+      expect(actionsOf(statement)).toEqual(['kms:GenerateDataKey', 'kms:Decrypt']);
     }
+    // Every decrypt-capable statement names one key, by reference: no `*`, nothing else.
+    for (const { statement } of decrypting) {
+      expect(asArray(statement.Resource).map(flatten)).toEqual([
+        expect.stringMatching(/^\{import:[^}]*(NumberKey|MessagesKey)[^}]*\}$/),
+      ]);
+    }
+    expect(decrypting).toHaveLength(onKey('NumberKey').length + onKey('MessagesKey').length);
   });
 
   it('grants no role a wildcard action and attaches no managed policy', () => {
@@ -212,6 +234,113 @@ describe('who can read a number (docs/deploy.md)', () => {
   });
 });
 
+describe('who can read a room message', () => {
+  /** Every action that uses a key's material: to seal, to open, to re-wrap or to delegate. */
+  const KEY_USE = [
+    'kms:Encrypt',
+    'kms:Decrypt',
+    'kms:ReEncryptFrom',
+    'kms:ReEncryptTo',
+    'kms:GenerateDataKey',
+    'kms:GenerateDataKeyWithoutPlaintext',
+    'kms:GenerateDataKeyPair',
+    'kms:CreateGrant',
+  ];
+  const keyPolicy = (idPrefix: string): Json[] => {
+    const keys = resources(app.templates.stateful, 'AWS::KMS::Key').filter(([id]) => id.startsWith(idPrefix));
+    expect(keys).toHaveLength(1);
+    return keys[0]![1].Properties.KeyPolicy.Statement as Json[];
+  };
+  const rolesNamed = (statement: Json) =>
+    asArray(statement.Condition?.ArnEquals?.['aws:PrincipalArn']).map(flatten);
+  const role = (fn: string) =>
+    `arn:{AWS::Partition}:iam::{AWS::AccountId}:role/Backchannel-dev-${fn}-{AWS::Region}`;
+
+  it('lets the messages key policy allow use by principals whose ARN is the rooms role, and no one else', () => {
+    // Prepare
+    const policy = keyPolicy('MessagesKey');
+
+    // Act
+    const using = policy.filter((s) => s.Effect === 'Allow' && coversAny(s, KEY_USE));
+    const wildcards = policy.filter((s) => actionsOf(s).some((a) => a === '*' || a === 'kms:*'));
+
+    // Assess
+    expect(wildcards).toEqual([]);
+    expect(policy.map((s) => s.Sid)).toEqual(['KeyAdministrationWithoutUse', 'EnvelopeOnlyRooms']);
+    expect(using).toHaveLength(1);
+    expect(actionsOf(using[0])).toEqual(['kms:GenerateDataKey', 'kms:Decrypt']);
+    expect(Object.keys(using[0].Condition)).toEqual(['ArnEquals']);
+    expect(rolesNamed(using[0])).toEqual([role('rooms')]);
+  });
+
+  it('gives the rooms role data keys and decryption under the messages key only, bound to {sessionId, room}', () => {
+    // Prepare
+    const kmsStatements = statements.filter((s) => actionsOf(s.statement).some((a) => a.startsWith('kms:')));
+
+    // Act
+    const onMessagesKey = statements.filter((s) => flatten(s.statement.Resource).includes('MessagesKey'));
+    const rooms = kmsStatements.filter((s) => s.role === 'rooms');
+
+    // Assess
+    expect(new Set(onMessagesKey.map((s) => s.role))).toEqual(new Set(['rooms']));
+    expect(rooms).toHaveLength(1);
+    const [{ statement }] = rooms as [RoleStatement];
+    expect(actionsOf(statement)).toEqual(['kms:GenerateDataKey', 'kms:Decrypt']);
+    expect(flatten(statement.Resource)).toMatch(/^\{import:[^}]*MessagesKey[^}]*\}$/);
+    expect(statement.Condition['ForAllValues:StringEquals']['kms:EncryptionContextKeys']).toEqual([
+      'sessionId',
+      'room',
+    ]);
+    expect(statement.Condition.Null).toEqual({ 'kms:EncryptionContextKeys': 'false' });
+    expect(statement.Condition.StringEquals['kms:EncryptionContext:room']).toEqual([
+      'claimant',
+      'respondent',
+      'caucus-claimant',
+      'caucus-respondent',
+      'joint',
+    ]);
+    expect(statement.Condition.StringLike).toEqual({ 'kms:EncryptionContext:sessionId': '?*' });
+  });
+
+  it('keeps the number key from the rooms role, in its IAM policy and in the key policy', () => {
+    // Prepare
+    const numberPolicy = keyPolicy('NumberKey');
+    const roomsKms = statements.filter(
+      (s) =>
+        s.role === 'rooms' && (s.statement.Effect ?? 'Allow') === 'Allow' && coversAny(s.statement, KEY_USE),
+    );
+
+    // Act
+    const numberUsers = numberPolicy.filter((s) => s.Effect === 'Allow' && coversAny(s, KEY_USE));
+    const roomsTargets = roomsKms.flatMap((s) => asArray<Json>(s.statement.Resource).map(flatten));
+
+    // Assess
+    for (const target of roomsTargets) {
+      expect(target).not.toMatch(/NumberKey/);
+      expect(target).not.toBe('*');
+    }
+    for (const statement of numberUsers.filter((s) => s.Condition)) {
+      expect(rolesNamed(statement)).not.toContain(role('rooms'));
+    }
+    // The number key lets nobody generate data keys, and decrypts only for its two roles.
+    expect(numberUsers.filter((s) => coversAny(s, ['kms:GenerateDataKey']))).toEqual([]);
+    expect(numberUsers.filter((s) => coversAny(s, ['kms:Decrypt'])).flatMap(rolesNamed)).toEqual([
+      role('match'),
+      role('own-number'),
+    ]);
+  });
+
+  it('names the rooms role exactly as the messages key policy expects', () => {
+    // Prepare
+    const names = resources(app.templates.stateless, 'AWS::IAM::Role').map(([, r]) =>
+      flatten(r.Properties.RoleName),
+    );
+
+    // Act / Assess
+    expect(names).toContain('Backchannel-dev-rooms-{AWS::Region}');
+  });
+});
+
 describe('table access per function', () => {
   const expected: Record<string, string[]> = {
     api: ['BatchGetItem', 'ConditionCheckItem', 'DeleteItem', 'GetItem', 'PutItem', 'Query', 'UpdateItem'],
@@ -229,6 +358,7 @@ describe('table access per function', () => {
       'Query',
       'UpdateItem',
     ],
+    rooms: ['BatchGetItem', 'ConditionCheckItem', 'GetItem', 'PutItem', 'Query', 'UpdateItem'],
   };
 
   it.each(FUNCTIONS)('gives %s exactly the item actions it needs', (fn) => {

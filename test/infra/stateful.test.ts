@@ -119,6 +119,54 @@ describe('number key', () => {
   });
 });
 
+describe('messages key', () => {
+  const messagesKey = (app: Synthesized) => {
+    const found = resources(app.templates.stateful, 'AWS::KMS::Key').filter(([id]) =>
+      id.startsWith('MessagesKey'),
+    );
+    expect(found).toHaveLength(1);
+    return found[0]![1];
+  };
+
+  it('is a second key, apart from the number key, that rotates and has its own alias', () => {
+    // Prepare / Act
+    const keys = resources(dev.templates.stateful, 'AWS::KMS::Key').map(([id]) =>
+      id.replace(/[0-9A-F]{8}$/, ''),
+    );
+
+    // Assess
+    expect(keys.sort()).toEqual(['MessagesKey', 'NumberKey']);
+    expect(messagesKey(dev).Properties.EnableKeyRotation).toBe(true);
+    dev.templates.stateful.hasResourceProperties('AWS::KMS::Alias', {
+      AliasName: 'alias/backchannel-dev-messages',
+    });
+  });
+
+  it('is retained outside dev and not in dev', () => {
+    // Prepare / Act
+    const [devKey, prodKey] = [messagesKey(dev), messagesKey(prod)];
+
+    // Assess
+    expect(prodKey.DeletionPolicy).toBe('Retain');
+    expect(prodKey.Properties.PendingWindowInDays).toBe(30);
+    expect(devKey.DeletionPolicy).toBe('Delete');
+  });
+
+  it('gives the account administration without any use of the key', () => {
+    // Prepare
+    const statements = messagesKey(dev).Properties.KeyPolicy.Statement as Json[];
+
+    // Act
+    const admin = statements.find((s) => s.Sid === 'KeyAdministrationWithoutUse');
+
+    // Assess
+    expect(admin.Action).toContain('kms:PutKeyPolicy');
+    for (const action of admin.Action as string[]) {
+      expect(action).not.toMatch(/\*|Decrypt|ReEncrypt|CreateGrant|GenerateDataKey|Encrypt/);
+    }
+  });
+});
+
 describe('user pool', () => {
   it('signs in with a verified email address', () => {
     // Prepare / Act / Assess

@@ -85,6 +85,7 @@ describe('functions', () => {
       notify: [...base, 'INVITATION_SECRET_ARN', ...scheduling].sort(),
       'phase-timer': [...base, 'SCHEDULE_GROUP'].sort(),
       reconciler: [...base, ...scheduling].sort(),
+      rooms: [...base, 'MESSAGES_KEY_ID', ...jwt].sort(),
     });
   });
 
@@ -206,7 +207,7 @@ describe('schedules and email', () => {
 });
 
 describe('HTTP API', () => {
-  it('routes every route of the route table, the number routes to their own functions, all behind the JWT authorizer', () => {
+  it('routes every route of the route table, the number and room routes to their own functions, all behind the JWT authorizer', () => {
     // Prepare
     const routes = resources(t, 'AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties);
     const target = (routeKey: string) => {
@@ -233,12 +234,19 @@ describe('HTTP API', () => {
         'POST /sessions/{id}/withdraw',
         'PUT /sessions/{id}/number',
         'PUT /sessions/{id}/terms',
+        'GET /sessions/{id}/rooms',
+        'GET /sessions/{id}/rooms/{room}/messages',
+        'POST /sessions/{id}/rooms/{room}/messages',
+        'POST /sessions/{id}/rooms/joint/consent',
       ].sort(),
     );
     for (const route of routes) expect(route.AuthorizationType).toBe('JWT');
     expect(target('PUT /sessions/{id}/number')).toBe(functionId(t, 'submit-number'));
     expect(target('GET /sessions/{id}/number')).toBe(functionId(t, 'own-number'));
-    for (const key of keys.filter((k) => !k.endsWith('/number')))
+    const rooms = keys.filter((k) => k.includes('/rooms'));
+    expect(rooms).toHaveLength(4);
+    for (const key of rooms) expect(target(key)).toBe(functionId(t, 'rooms'));
+    for (const key of keys.filter((k) => !k.endsWith('/number') && !k.includes('/rooms')))
       expect(target(key)).toBe(functionId(t, 'api'));
   });
 
@@ -386,7 +394,7 @@ describe('audit rules (docs/rules.md)', () => {
       ([, r]) => r.Properties.EventPattern?.source?.[0] === source,
     )?.[1].Properties;
 
-  it('alarms on key policy, grant, deletion and disabling of the number key', () => {
+  it('alarms on key policy, grant, deletion and disabling of the number and messages keys', () => {
     // Prepare / Act
     const kms = rule(t, 'aws.kms');
 
@@ -396,6 +404,7 @@ describe('audit rules (docs/rules.md)', () => {
       expect.arrayContaining(['PutKeyPolicy', 'CreateGrant', 'ScheduleKeyDeletion', 'DisableKey']),
     );
     expect(flatten(kms.EventPattern.detail.$or)).toContain('NumberKey');
+    expect(flatten(kms.EventPattern.detail.$or)).toContain('MessagesKey');
     expect(kms.Targets.map((target: Json) => refId(target.Arn))).toEqual([topicId(t)]);
   });
 

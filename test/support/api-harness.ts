@@ -151,6 +151,7 @@ export async function createApiHarness(options: { tableName?: string } = {}): Pr
     api: (await import('../../functions/api/index')).handler as unknown as Handler,
     'submit-number': (await import('../../functions/submit-number/index')).handler as unknown as Handler,
     'own-number': (await import('../../functions/own-number/index')).handler as unknown as Handler,
+    rooms: (await import('../../functions/rooms/index')).handler as unknown as Handler,
   };
   const tokens = new InvitationTokens(new FileFingerprintKey(invitationFile));
   const contract = new OpenApiContract();

@@ -23,9 +23,13 @@ export const OPTIONAL_CONTEXT = {
   senderDomain: 'example.com',
 } as const;
 
-export function synth(stage: string, context: Record<string, string> = {}) {
+/** `context` adds or overrides keys; a key set to `undefined` is left out (e.g. `{ appUrl: undefined }`). */
+export function synth(stage: string, context: Record<string, string | undefined> = {}) {
+  const merged = Object.entries({ stage, ...BASE_CONTEXT, ...context }).filter(
+    ([, value]) => value !== undefined,
+  );
   const app = new App({
-    context: { stage, ...BASE_CONTEXT, ...context, 'aws:cdk:bundling-stacks': [] },
+    context: { ...Object.fromEntries(merged), 'aws:cdk:bundling-stacks': [] },
   });
   // Constructed before the stacks, as in bin/app.ts: it writes acknowledgements into Metadata.
   const pack = nagPack(app);
@@ -34,6 +38,8 @@ export function synth(stage: string, context: Record<string, string> = {}) {
     stateful: Template.fromStack(built.stateful),
     stateless: Template.fromStack(built.stateless),
     iamAudit: Template.fromStack(built.iamAudit),
+    web: Template.fromStack(built.web),
+    webContent: Template.fromStack(built.webContent),
   };
   return { app, pack, ...built, templates };
 }
