@@ -125,7 +125,7 @@ export class HttpApi extends Group {
       });
     }
     // Everything else (unknown paths, wrong methods) reaches the api function behind the same
-    // authorizer, so callers get the SPEC's 404/405 error bodies instead of API Gateway's.
+    // authorizer, so callers get openapi.yaml's 404/405 error bodies instead of API Gateway's.
     new apigwv2.HttpRoute(this, 'CatchAllRoute', {
       httpApi: this.httpApi,
       routeKey: apigwv2.HttpRouteKey.DEFAULT,
