@@ -1,5 +1,5 @@
 /**
- * What the local runtime offers the web app (SPEC §6, §10 as the README describes them): the app
+ * What the local runtime offers the web app (README.md, "Settings for npm start"): the app
  * served on its own port with a generated config.json, CORS for the app's origin only, a `Date`
  * header that follows the business clock, email links into the app, and the HOST / MAIL_PORT /
  * WEB_DIST_DIR settings.
