@@ -111,7 +111,9 @@ describe('Ctrl-C in the terminal', () => {
   const runtimes: RuntimeProcess[] = [];
   afterAll(async () => {
     try {
-      for (const runtime of runtimes) await runtime.stop().catch(() => undefined);
+      // Newest first: stopping a dead runtime checks that nothing runs on its folder, where its
+      // successor's DynamoDB Local may still run.
+      for (const runtime of runtimes.reverse()) await runtime.stop();
     } finally {
       for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
     }
