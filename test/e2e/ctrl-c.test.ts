@@ -90,7 +90,7 @@ async function leftovers(dataDir: string): Promise<number[]> {
   return dynamoDbLocalPids(dataDir);
 }
 
-const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /**
  * After a restart: every session that exists has, for each invitee, an invitation email whose
@@ -106,7 +106,7 @@ async function expectEveryInvitation(
   expect(listed.status).toBe(200);
   const titles = new Set<string>(listed.body.sessions.map((s: { title: string }) => s.title));
   const existing = plan.filter((p) => titles.has(p.title));
-  const link = new RegExp(`${escape(webUrl)}/invite\\?token=([A-Za-z0-9_-]+)`);
+  const link = new RegExp(`${escapeRegExp(webUrl)}/invite\\?token=([A-Za-z0-9_-]+)`);
   for (const { invitees } of existing) {
     for (const address of invitees) {
       const invitations = (await client.emails(address)).filter((e) => /invited/i.test(e.subject));

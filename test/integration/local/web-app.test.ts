@@ -81,13 +81,13 @@ describe('the local web app server', () => {
       // Act
       const missing = await fetch(`${base}/logo.png`);
       const missingAsset = await fetch(`${base}/assets/gone-123.js`);
-      const escape = await fetch(`${base}/..%2Fsecret.txt`);
-      const escapeBackslash = await fetch(`${base}/..%5Csecret.txt`);
+      const traversal = await fetch(`${base}/..%2Fsecret.txt`);
+      const traversalBackslash = await fetch(`${base}/..%5Csecret.txt`);
 
       // Assess
       expect(missing.status).toBe(404);
       expect(missingAsset.status).toBe(404);
-      for (const response of [escape, escapeBackslash]) {
+      for (const response of [traversal, traversalBackslash]) {
         expect(response.status).toBe(404);
         expect(await response.text()).not.toContain('not served');
       }
