@@ -39,7 +39,7 @@ import { type DynamoDbLocal, ensureTable, startDynamoDbLocal } from './services/
 import { type ApiHandler, createGateway } from './services/http-gateway';
 import { LocalIdentityProvider } from './services/jwt';
 import { lambdaContext } from './services/lambda-context';
-import { assertPortFree } from './services/process';
+import { assertPortFree, PortInUseError } from './services/process';
 import { type SesLocal, startSesLocal } from './services/ses-local';
 import { StreamPoller } from './services/stream-poller';
 import { loadClockOffset, Ticker } from './ticker';
@@ -95,9 +95,11 @@ export interface LocalRuntime {
   dynamo: DynamoDbLocal;
 }
 
-function listen(server: Server, port: number, host: string): Promise<number> {
+function listen(service: string, server: Server, port: number, host: string): Promise<number> {
   return new Promise((ok, fail) => {
-    server.once('error', fail);
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      fail(error.code === 'EADDRINUSE' ? new PortInUseError(service, port) : error),
+    );
     server.listen(port, host, () => ok((server.address() as AddressInfo).port));
   });
 }
@@ -115,6 +117,16 @@ function closeServer(server: Server, graceMs: number): Promise<void> {
     });
     server.closeIdleConnections();
   });
+}
+
+/** `example.test:3001` → `example.test`, `[::1]:3001` → `[::1]`. */
+function hostnameOf(hostHeader: string | undefined): string | undefined {
+  if (!hostHeader) return undefined;
+  try {
+    return new URL(`http://${hostHeader}`).hostname || undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -166,7 +178,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
 
     // The web app's server is bound first: its port is part of the API's CORS and of APP_URL.
     const web = createServer();
-    const webPort = await listen(web, webPortWanted, host);
+    const webPort = await listen('the web app', web, webPortWanted, host);
     stops.push(() => closeServer(web, 1_000));
     const url = `http://${urlHost(publicHost(host))}:${port}`;
     const webUrl = `http://${urlHost(publicHost(host))}:${webPort}`;
@@ -174,7 +186,13 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       'request',
       createWebApp({
         distDir: options.webDistDir ?? join(repoRoot, 'web', 'dist'),
-        config: { apiUrl: url, signIn: 'local' },
+        // Listening on every interface, the API is where the browser found the web app.
+        config: isWildcard(host)
+          ? (req) => ({
+              apiUrl: `http://${hostnameOf(req.headers.host) ?? publicHost(host)}:${port}`,
+              signIn: 'local',
+            })
+          : { apiUrl: url, signIn: 'local' },
       }),
     );
 
@@ -276,7 +294,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
         clock: businessClock,
       }),
     );
-    await listen(server, port, host);
+    await listen('the API', server, port, host);
     // First of all on stop: no new request; the stream stops starting batches at once (one that
     // fails now is abandoned, not given up on), then the requests in flight end.
     stops.push(async () => {

@@ -24,14 +24,17 @@ try {
     `Backchannel API on ${runtime.url} · web app on ${runtime.webUrl} · mail viewer on ${runtime.mailUrl} · ` +
       `data in ${dataDirLabel} · Ctrl-C to stop`,
   );
-  let stopping = false;
+  let stoppingSince: number | undefined;
   const shutdown = (signal: NodeJS.Signals) => {
-    if (stopping) {
+    if (stoppingSince !== undefined) {
+      // A wrapper that relays the terminal's signal (`npx tsx`) delivers it twice: only a
+      // second Ctrl-C a moment later means "now".
+      if (Date.now() - stoppingSince < 1_000) return;
       console.log('Stopping at once.');
       // The 'exit' hook (services/process.ts) signals the services; their guards see us gone too.
       process.exit(130);
     }
-    stopping = true;
+    stoppingSince = Date.now();
     console.log(`${signal}: stopping… (Ctrl-C again to stop at once)`);
     runtime.stop().then(
       () => process.exit(0),

@@ -70,7 +70,9 @@ export class Ticker {
   advanceClock(seconds: number): Promise<number> {
     return this.exclusive(async () => {
       await this.fireDue();
-      setClockOffset(clockOffset() + Math.round(seconds * 1000));
+      const ms = Math.round(seconds * 1000);
+      if (ms === 0) return businessClock(); // only settling: nothing more can be due
+      setClockOffset(clockOffset() + ms);
       writeFileSync(this.options.clockFile, JSON.stringify({ offsetMs: clockOffset() }));
       await this.fireDue();
       return businessClock();

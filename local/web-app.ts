@@ -16,11 +16,16 @@ import { createReadStream, type Stats, statSync } from 'node:fs';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
 
+export interface WebAppConfig {
+  apiUrl: string;
+  signIn: 'local';
+}
+
 export interface WebAppOptions {
   /** The built app (default `web/dist` in the repository). */
   distDir: string;
-  /** What `GET /config.json` answers. */
-  config: { apiUrl: string; signIn: 'local' };
+  /** What `GET /config.json` answers (or how to work it out from the request). */
+  config: WebAppConfig | ((req: IncomingMessage) => WebAppConfig);
 }
 
 const CONTENT_TYPES: Record<string, string> = {
@@ -99,7 +104,8 @@ const cacheControl = (relative: string) =>
 /** A request listener serving the web app. */
 export function createWebApp(options: WebAppOptions): RequestListener {
   const root = normalize(options.distDir);
-  const config = JSON.stringify(options.config);
+  const config = (req: IncomingMessage) =>
+    JSON.stringify(typeof options.config === 'function' ? options.config(req) : options.config);
   return (req, res) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       send(
@@ -124,7 +130,7 @@ export function createWebApp(options: WebAppOptions): RequestListener {
         res,
         200,
         { 'content-type': CONTENT_TYPES['.json'] as string, 'cache-control': 'no-store' },
-        config,
+        config(req),
       );
       return;
     }

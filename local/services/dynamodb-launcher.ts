@@ -50,8 +50,9 @@ export function loopbackLauncher(java: string, emulatorDir: string): string | un
   const hash = createHash('sha256').update(source).digest('hex').slice(0, 12);
   const dir = join(emulatorDir, `loopback-launcher-${hash}`);
   if (existsSync(join(dir, `${LAUNCHER_CLASS}.class`))) return dir;
-  const work = mkdtempSync(join(emulatorDir, '.loopback-build-'));
+  let work: string | undefined;
   try {
+    work = mkdtempSync(join(emulatorDir, '.loopback-build-'));
     execFileSync(java, ['-m', 'jdk.compiler/com.sun.tools.javac.Main', '-d', work, LAUNCHER_SOURCE], {
       stdio: 'pipe',
       timeout: 60_000,
@@ -66,13 +67,14 @@ export function loopbackLauncher(java: string, emulatorDir: string): string | un
     if (!warned) {
       warned = true;
       console.warn(
-        '[dynamodb] could not compile the loopback launcher (this Java has no jdk.compiler module): ' +
-          'DynamoDB Local listens on every interface. Install a full JDK 17 to keep it on the loopback.',
+        '[dynamodb] could not compile the loopback launcher (a Java without the jdk.compiler module, or a ' +
+          'read-only emulator folder): DynamoDB Local listens on every interface. A full JDK 17 keeps it on ' +
+          'the loopback.',
       );
     }
     return undefined;
   } finally {
-    rmSync(work, { recursive: true, force: true });
+    if (work) rmSync(work, { recursive: true, force: true });
   }
 }
 

@@ -102,7 +102,9 @@ export async function readSesEmails(endpoint: string, to?: string): Promise<Loca
 export async function startSesLocal(options: SesLocalOptions = {}): Promise<SesLocal> {
   const host = options.host ?? '127.0.0.1';
   const port = options.port ?? (await freePort(host));
-  const endpoint = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  // Listening on every interface, it is reached on the loopback.
+  const reach = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host;
+  const endpoint = `http://${reach.includes(':') ? `[${reach}]` : reach}:${port}`;
   const scratch = options.archiveFile ? undefined : mkdtempSync(join(tmpdir(), 'backchannel-ses-'));
   const file = options.archiveFile ?? join(scratch as string, 'mail.jsonl');
   mkdirSync(dirname(file), { recursive: true });

@@ -28,6 +28,14 @@ export { dynamoDbLocalStreamsApi } from './stream-api';
 export type { CheckpointFile } from './stream-checkpoints';
 export type { PollerLogger, StreamConsumer, StreamFailure, StreamHandler } from './stream-delivery';
 
+/** drain() found new work on every pass for `timeoutMs` (records keep arriving). */
+export class DrainTimeoutError extends Error {
+  override readonly name = 'DrainTimeoutError';
+  constructor(timeoutMs: number) {
+    super(`stream poller: drain did not settle within ${timeoutMs} ms`);
+  }
+}
+
 const consoleLogger: PollerLogger = {
   info: (message) => console.log(`[stream] ${message}`),
   warn: (message) => console.warn(`[stream] ${message}`),
@@ -159,8 +167,7 @@ export class StreamPoller {
         continue;
       }
       if (this.activity === before || this.stopping) return;
-      if (Date.now() > deadline)
-        throw new Error(`stream poller: drain did not settle within ${timeoutMs} ms`);
+      if (Date.now() > deadline) throw new DrainTimeoutError(timeoutMs);
     }
   }
 

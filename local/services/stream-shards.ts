@@ -29,6 +29,14 @@ export interface Cursor extends ShardBuffer {
   exhausted: boolean;
 }
 
+/** The table has no stream (not created with one, or not created yet). */
+export class NoStreamError extends Error {
+  override readonly name = 'NoStreamError';
+  constructor(tableName: string) {
+    super(`table ${tableName} has no stream`);
+  }
+}
+
 const isAwsError = (error: unknown, type: string) => error instanceof AwsJsonError && error.type === type;
 
 export class ShardReader {
@@ -47,7 +55,7 @@ export class ShardReader {
     if (this.cached && Date.now() - this.cached.at > (this.options.refreshMs ?? 30_000)) this.forget();
     if (this.cached) return this.cached.streamArn;
     const streamArn = await this.api.latestStreamArn(this.tableName);
-    if (!streamArn) throw new Error(`table ${this.tableName} has no stream`);
+    if (!streamArn) throw new NoStreamError(this.tableName);
     this.cached = { streamArn, at: Date.now() };
     return streamArn;
   }

@@ -3,7 +3,7 @@
  * built app in a temporary folder.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -81,13 +81,13 @@ describe('the local web app server', () => {
       // Act
       const missing = await fetch(`${base}/logo.png`);
       const missingAsset = await fetch(`${base}/assets/gone-123.js`);
-      const escape = await fetch(`${base}/..%2Fsecret.txt`);
-      const escapeBackslash = await fetch(`${base}/..%5Csecret.txt`);
+      const traversal = await fetch(`${base}/..%2Fsecret.txt`);
+      const traversalBackslash = await fetch(`${base}/..%5Csecret.txt`);
 
       // Assess
       expect(missing.status).toBe(404);
       expect(missingAsset.status).toBe(404);
-      for (const response of [escape, escapeBackslash]) {
+      for (const response of [traversal, traversalBackslash]) {
         expect(response.status).toBe(404);
         expect(await response.text()).not.toContain('not served');
       }
@@ -115,6 +115,40 @@ describe('the local web app server', () => {
       expect(await head.text()).toBe('');
       expect(post.status).toBe(405);
       expect(post.headers.get('allow')).toBe('GET, HEAD');
+    });
+  });
+
+  describe('listening on every interface', () => {
+    it('works config.json out from the request, so a browser on another machine finds the API', async () => {
+      // Prepare
+      const server = createServer(
+        createWebApp({
+          distDir: join(tempDir('no-web-'), 'dist'),
+          config: (req) => ({ apiUrl: `http://${req.headers.host?.split(':')[0]}:47000`, signIn: 'local' }),
+        }),
+      );
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const { port } = server.address() as AddressInfo;
+
+      // Act
+      const body = await new Promise<string>((resolve, reject) => {
+        const req = request(
+          { host: '127.0.0.1', port, path: '/config.json', headers: { host: 'box.example:3001' } },
+          (res) => {
+            let text = '';
+            res.on('data', (chunk: Buffer) => {
+              text += chunk.toString('utf8');
+            });
+            res.on('end', () => resolve(text));
+          },
+        );
+        req.on('error', reject);
+        req.end();
+      });
+      await new Promise((resolve) => server.close(resolve));
+
+      // Assess
+      expect(JSON.parse(body)).toEqual({ apiUrl: 'http://box.example:47000', signIn: 'local' });
     });
   });
 
