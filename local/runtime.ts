@@ -213,20 +213,23 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     );
     loadClockOffset(join(dirs.state, 'clock.json'));
 
-    const [api, submitNumber, ownNumber, match, notify, phaseTimer, reconciler, deps] = await Promise.all([
-      import('../functions/api/index'),
-      import('../functions/submit-number/index'),
-      import('../functions/own-number/index'),
-      import('../functions/match/index'),
-      import('../functions/notify/index'),
-      import('../functions/phase-timer/index'),
-      import('../functions/reconciler/index'),
-      import('../shared/runtime/dependencies'),
-    ]);
+    const [api, submitNumber, ownNumber, rooms, match, notify, phaseTimer, reconciler, deps] =
+      await Promise.all([
+        import('../functions/api/index'),
+        import('../functions/submit-number/index'),
+        import('../functions/own-number/index'),
+        import('../functions/rooms/index'),
+        import('../functions/match/index'),
+        import('../functions/notify/index'),
+        import('../functions/phase-timer/index'),
+        import('../functions/reconciler/index'),
+        import('../shared/runtime/dependencies'),
+      ]);
     const apiHandlers: Record<ApiFunctionName, ApiHandler> = {
       api: api.handler as unknown as ApiHandler,
       'submit-number': submitNumber.handler as unknown as ApiHandler,
       'own-number': ownNumber.handler as unknown as ApiHandler,
+      rooms: rooms.handler as unknown as ApiHandler,
     };
     type StreamFn = (event: DynamoDBStreamEvent, context: Context) => Promise<never>;
 

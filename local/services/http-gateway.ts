@@ -29,8 +29,6 @@ import type { TokenVerifier } from './jwt';
 import { lambdaContext } from './lambda-context';
 import { candidatesFor, compileRoutes } from './routing';
 
-export { toApiGatewayEvent, writeResult } from './api-gateway-event';
-
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 export type ApiHandler = (
