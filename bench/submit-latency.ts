@@ -10,7 +10,7 @@
  * in-process, so match's evaluation of the previous number never overlaps the next sample.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { TABLE_NAME } from '../local/runtime';
 import { LocalSealer } from '../shared/adapters/local-sealer';
 import { documentClient } from '../shared/runtime/dependencies';
@@ -31,6 +31,8 @@ export interface SubmitLatencyResult {
   putBreakdown: Record<string, number>;
   /** The same for a PUT with an Idempotency-Key. */
   putWithKeyBreakdown: Record<string, number>;
+  /** DynamoDB Local's cost of a read, a write, and both at once (medians, ms): what a key's claim overlaps. */
+  readWrite: { get: number; put: number; both: number };
   /** The raw series split: seal and transaction (medians, ms). */
   rawBreakdown: { seal: number; transaction: number };
   samples: number;
@@ -169,6 +171,7 @@ export async function submitLatency(
     if (i > 0 && i % 50 === 0) log(`submit latency: ${i}/${options.samples}`);
   }
   const summary = { put: summarize(series.put), key: summarize(series.key), raw: summarize(series.raw) };
+  const readWrite = await readsAndWrites(db, sessions[0]!.id, Math.min(options.samples, 100));
   return {
     put: summary.put,
     putWithKey: summary.key,
@@ -178,6 +181,7 @@ export async function submitLatency(
     serverPut: summarize(serverPuts),
     putBreakdown: medians(parts.put),
     putWithKeyBreakdown: medians(parts.key),
+    readWrite,
     rawBreakdown: { seal: summarize(rawSeal).median, transaction: summarize(rawTransaction).median },
     samples: options.samples,
   };
@@ -185,3 +189,45 @@ export async function submitLatency(
 
 const medians = (parts: Record<string, number[]>) =>
   Object.fromEntries(Object.entries(parts).map(([line, xs]) => [line, summarize(xs).median]));
+
+/**
+ * A strongly consistent GetItem of a session, a PutItem like a key's claim, and the two at once,
+ * interleaved: what claiming an Idempotency-Key while the session is read can cost at best.
+ */
+async function readsAndWrites(
+  db: ReturnType<typeof documentClient>,
+  sessionId: string,
+  samples: number,
+): Promise<SubmitLatencyResult['readWrite']> {
+  const get = () =>
+    db.send(
+      new GetCommand({
+        TableName: TABLE_NAME,
+        Key: { pk: sessionPk(sessionId), sk: SESSION_SK },
+        ConsistentRead: true,
+      }),
+    );
+  const put = () =>
+    db.send(
+      new PutCommand({
+        TableName: TABLE_NAME,
+        Item: { pk: `BENCHCLAIM#${randomUUID()}`, sk: 'IDEMPOTENCY', status: 'in_progress' },
+      }),
+    );
+  const times = { get: [] as number[], put: [] as number[], both: [] as number[] };
+  const time = async (work: () => Promise<unknown>) => {
+    const started = performance.now();
+    await work();
+    return performance.now() - started;
+  };
+  for (let i = 0; i < samples; i++) {
+    times.get.push(await time(get));
+    times.put.push(await time(put));
+    times.both.push(await time(() => Promise.all([get(), put()])));
+  }
+  return {
+    get: summarize(times.get).median,
+    put: summarize(times.put).median,
+    both: summarize(times.both).median,
+  };
+}
