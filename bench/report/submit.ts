@@ -46,7 +46,7 @@ export function submitSection(s: SubmitLatencyResult): string {
 const parts = (breakdown: Record<string, number>) =>
   Object.entries(breakdown)
     .filter(([, x]) => x > 0.005)
-    .map(([part, x]) => `$part$x.toFixed(2)`)
+    .map(([part, x]) => `${part} ${x.toFixed(2)}`)
     .join(' · ');
 
 /** Why the read before a number's write stays, with this run's measure of what a key's claim costs. */
