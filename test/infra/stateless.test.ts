@@ -228,6 +228,8 @@ describe('HTTP API', () => {
         'GET /sessions/{id}',
         'GET /sessions/{id}/number',
         'POST /invitations/accept',
+        'POST /invitations/preview',
+        'GET /currencies',
         'POST /sessions',
         'POST /sessions/{id}/invitations',
         'POST /sessions/{id}/terms/accept',

@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { expect } from 'vitest';
 import type { Caller, CapturedRuntime, RecordedResponse } from '../support/capture';
+import { sessionSetup } from '../support/session-setup';
 
 /** A fresh address: `claimant-3fa9c2e1@claimant.example` (hex only: no long digit runs). */
 export const freshEmail = (name: string, domain = 'example.com') =>
@@ -36,11 +37,19 @@ export async function parties(rt: CapturedRuntime, options: { mediator?: boolean
   };
 }
 
+/** The shared session steps (test/support/session-setup.ts) over this runtime's HTTP. */
+const setupOver = (rt: CapturedRuntime) =>
+  sessionSetup<Caller>({
+    send: async (as, method, path, body) => {
+      const res = await rt.send(as, method, path, { body });
+      return { status: res.status, body: res.json ?? res.text };
+    },
+    invitationToken: (sessionId, invitee) => rt.invitationToken(sessionId, invitee.email!),
+    emailOf: (caller) => caller.email!,
+  });
+
 export async function accept(rt: CapturedRuntime, who: Caller, sessionId: string) {
-  const token = await rt.invitationToken(sessionId, who.email!);
-  const res = await rt.send(who, 'POST', '/invitations/accept', { body: { token } });
-  expectStatus(res, 200);
-  return res;
+  return setupOver(rt).accept(who, sessionId);
 }
 
 /** The claimant creates a session inviting the others, who join. */
@@ -49,30 +58,13 @@ export async function joinedSession(
   p: Parties,
   create: Record<string, unknown> = {},
 ): Promise<Session> {
-  const res = await rt.send(p.claimant, 'POST', '/sessions', {
-    body: {
-      title: 'Acme v. Widget',
-      currency: 'USD',
-      myRole: 'claimant',
-      invite: { respondent: p.respondent.email, ...(p.mediator ? { mediator: p.mediator.email } : {}) },
-      ...create,
-    },
-  });
-  expectStatus(res, 201);
-  const id = res.json.id as string;
-  await accept(rt, p.respondent, id);
-  if (p.mediator) await accept(rt, p.mediator, id);
+  const { id } = await setupOver(rt).joined(p, create);
   return { ...p, id };
 }
 
 /** Both sides accept version 0 ("numbers first"): step 2 opens. */
 export async function openStep2(rt: CapturedRuntime, s: Session) {
-  for (const side of [s.claimant, s.respondent]) {
-    expectStatus(
-      await rt.send(side, 'POST', `/sessions/${s.id}/terms/accept`, { body: { version: 0 } }),
-      200,
-    );
-  }
+  await setupOver(rt).settleStep1(s.id, s);
 }
 
 export async function openedSession(

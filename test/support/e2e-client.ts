@@ -9,6 +9,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { expect } from 'vitest';
+import { sessionSetup } from './session-setup';
 
 /** A parsed JSON body: tests read it field by field. */
 // biome-ignore lint/suspicious/noExplicitAny: a response body is whatever JSON the API sent.
@@ -160,12 +161,22 @@ export class E2eClient {
     return res.body;
   }
 
+  /** The shared session steps (test/support/session-setup.ts) over this client. */
+  private setup() {
+    return sessionSetup<Person>({
+      send: async (as, method, path, body) => {
+        const res = await this.call(method, path, { token: as.token, body });
+        return { status: res.status, body: res.body };
+      },
+      // From the invitation email, as a person does it.
+      invitationToken: (_sessionId, invitee) => this.tokenFromInvitation(invitee.email),
+      emailOf: (person) => person.email,
+    });
+  }
+
   /** Accepts the newest invitation to that person, expecting 200; returns the view. */
   async acceptInvitation(as: Person): Promise<Json> {
-    const token = await this.tokenFromInvitation(as.email);
-    const res = await this.call('POST', '/invitations/accept', { token: as.token, body: { token } });
-    expect(res.status, res.text).toBe(200);
-    return res.body;
+    return this.setup().accept(as, '');
   }
 
   /** `PUT /sessions/{id}/number`, expecting 202 `{accepted: true}`. */
@@ -197,31 +208,14 @@ export class E2eClient {
       this.person(addresses.respondent),
       this.person(addresses.mediator),
     ]);
-    const created = await this.call('POST', '/sessions', {
-      token: claimant.token,
-      body: {
-        title: 'Acme v. Widget',
-        currency: 'USD',
-        myRole: 'claimant',
-        invite: {
-          respondent: respondent.email,
-          ...(options.mediator ? { mediator: mediator.email } : {}),
-        },
-        ...options.create,
-      },
-    });
-    expect(created.status, created.text).toBe(201);
-    const id: string = created.body.id;
-    let view = await this.acceptInvitation(respondent);
-    if (options.mediator) view = await this.acceptInvitation(mediator);
-    return { id, claimant, respondent, ...(options.mediator ? { mediator } : {}), view };
+    const parties = { claimant, respondent, ...(options.mediator ? { mediator } : {}) };
+    return this.setup().joined(parties, options.create);
   }
 
   /** Both sides joined and both on version 0 ("numbers first"): step 1 is settled. */
   async settledStep1(options: PrepareOptions): Promise<PreparedSession> {
     const session = await this.joinedSession(options);
-    await this.acceptTerms(session.id, session.claimant, 0);
-    const view = await this.acceptTerms(session.id, session.respondent, 0);
+    const view = await this.setup().settleStep1(session.id, session);
     return { ...session, view };
   }
 }

@@ -1,9 +1,9 @@
 /**
- * Short ways through the API to the states the tests start from: a created session, both sides
- * joined, step 2 open. Every step goes through the real handlers and checks its status.
+ * Short ways through the API harness (the real handlers in-process) to the states the tests start
+ * from: the steps themselves are test/support/session-setup.ts.
  */
-import { expect } from 'vitest';
 import { type ApiHarness, freshEmail } from './api-harness';
+import { sessionSetup } from './session-setup';
 
 export interface People {
   claimant: string;
@@ -22,48 +22,32 @@ export const people = (): People => ({
 });
 
 export function sessionFlows(api: ApiHarness) {
-  async function create(as: string, body: Record<string, unknown> = {}) {
-    const res = await api.call('POST', '/sessions', {
-      as,
-      body: { title: 'Acme v. Widget', currency: 'USD', myRole: 'claimant', invite: {}, ...body },
-    });
-    expect(res.status, JSON.stringify(res.body)).toBe(201);
-    return res.body;
-  }
-
-  async function accept(as: string, sessionId: string) {
-    const token = await api.invitationToken(sessionId, as);
-    const res = await api.call('POST', '/invitations/accept', { as, body: { token } });
-    expect(res.status, JSON.stringify(res.body)).toBe(200);
-    return res.body;
-  }
+  const setup = sessionSetup<string>({
+    send: (as, method, path, body) => api.call(method, path, { as, body }),
+    invitationToken: (sessionId, invitee) => api.invitationToken(sessionId, invitee),
+    emailOf: (email) => email,
+  });
 
   /** The claimant creates the session inviting the respondent (and the mediator), who join. */
   async function joined(
     options: { mediator?: boolean; create?: Record<string, unknown> } = {},
   ): Promise<Prepared> {
     const p = people();
-    const view = await create(p.claimant, {
-      invite: { respondent: p.respondent, ...(options.mediator ? { mediator: p.mediator } : {}) },
-      ...options.create,
-    });
-    await accept(p.respondent, view.id);
-    if (options.mediator) await accept(p.mediator, view.id);
-    return { ...p, id: view.id };
+    const parties = {
+      claimant: p.claimant,
+      respondent: p.respondent,
+      ...(options.mediator ? { mediator: p.mediator } : {}),
+    };
+    const { id } = await setup.joined(parties, options.create);
+    return { ...p, id };
   }
 
   /** Both sides joined and on version 0: step 2 is open (unless a later start was requested). */
   async function opened(options: { mediator?: boolean; create?: Record<string, unknown> } = {}) {
     const s = await joined(options);
-    for (const side of [s.claimant, s.respondent]) {
-      const res = await api.call('POST', `/sessions/${s.id}/terms/accept`, {
-        as: side,
-        body: { version: 0 },
-      });
-      expect(res.status, JSON.stringify(res.body)).toBe(200);
-    }
+    await setup.settleStep1(s.id, s);
     return s;
   }
 
-  return { create, accept, joined, opened };
+  return { create: setup.create, accept: setup.accept, joined, opened };
 }

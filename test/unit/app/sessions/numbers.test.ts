@@ -17,7 +17,7 @@ import { encodeAmount } from '../../../../shared/adapters/sealed-plaintext';
 import { type NumberAccepted, readOwnNumber, submitNumber } from '../../../../shared/app/sessions/numbers';
 import type { Receipt } from '../../../../shared/ports';
 import { toItem } from '../../../../shared/table/session-item';
-import { sessionWith, T0 } from '../../pipeline/session-fixture';
+import { sessionWith, T0 } from '../../../support/fixtures/session-record';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const kms = mockClient(KMSClient);

@@ -14,7 +14,7 @@ import { InvitationTokens } from '../../../shared/app/invitation-token';
 import type { OutboxRecord } from '../../../shared/app/outbox';
 import { OutboxDispatcher, outboxKeyOf } from '../../../shared/app/outbox-dispatcher';
 import { outboxItem } from '../../../shared/table/records';
-import { A, B, ENDS_AT, M, NOTICES, record, SESSION_ID } from './fixtures';
+import { A, B, ENDS_AT, M, NOTICES, record, SESSION_ID } from '../../support/fixtures/outbox-records';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const ses = mockClient(SESv2Client);

@@ -10,7 +10,7 @@ import { encodeAmount } from '../../../shared/adapters/sealed-plaintext';
 import { Evaluator } from '../../../shared/app/evaluator';
 import { seededRandom } from '../../../shared/engine/seeded-random';
 import { toItem } from '../../../shared/table/session-item';
-import { sessionWith, T0 } from './session-fixture';
+import { sessionWith, T0 } from '../../support/fixtures/session-record';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const kms = mockClient(KMSClient);

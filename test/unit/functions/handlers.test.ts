@@ -14,7 +14,7 @@ import 'aws-sdk-client-mock-vitest/extend';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { lambdaContext } from '../../../local/services/lambda-context';
 import { outboxItem } from '../../../shared/table/records';
-import { NOTICES, record, SESSION_ID } from './fixtures';
+import { NOTICES, record, SESSION_ID } from '../../support/fixtures/outbox-records';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const ses = mockClient(SESv2Client);

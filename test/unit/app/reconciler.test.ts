@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { redriveAllowed } from '../../../shared/app/reconciler-service';
 import { reminderWindow, timersFor } from '../../../shared/app/timers';
 import { finalizeDue } from '../../../shared/engine';
-import { sessionWith, T0 } from './session-fixture';
+import { sessionWith, T0 } from '../../support/fixtures/session-record';
 
 const ID = 'c2Vzc2lvbi1pZC0tX18tMDE';
 const H = 3600_000;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { escapeHtml, renderNotice } from '../../../shared/app/emails';
-import { bonusRule, formatDuration, formatTime, subjectLine } from '../../../shared/app/emails/format';
-import { ENDS_AT, NOTICES, record, SESSION_ID, TITLE } from './fixtures';
+import { escapeHtml, renderNotice } from '../../../../shared/app/emails';
+import { bonusRule, formatDuration, formatTime, subjectLine } from '../../../../shared/app/emails/format';
+import { ENDS_AT, NOTICES, record, SESSION_ID, TITLE } from '../../../support/fixtures/outbox-records';
 
 const CONTEXT = {
   appUrl: 'https://app.example.com/',
