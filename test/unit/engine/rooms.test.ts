@@ -12,31 +12,18 @@ import {
   type RoomName,
   roomsFor,
 } from '../../../shared/engine/rooms';
-import {
-  createSession,
-  isRejection,
-  joinSession,
-  type Result,
-  type Session,
-  withdraw,
-} from '../../../shared/engine/session';
+import { joinSession, type Session, withdraw } from '../../../shared/engine/session';
 import type { Role } from '../../../shared/engine/types';
+import { accepted, newSession, T0 } from './session/support';
 
-const T0 = Date.UTC(2025, 2, 3, 9, 0, 0);
 const NONE: JointConsent = { claimant: false, respondent: false };
 const BOTH: JointConsent = { claimant: true, respondent: true };
 
-function ok(result: Result): Session {
-  if (isRejection(result)) throw new Error(`unexpected rejection ${result.rejected}`);
-  return result.session;
-}
+const ok = (result: Parameters<typeof accepted>[0]): Session => accepted(result).session;
 
 /** Both sides joined; a joined mediator when asked. */
 function session(options: { mediator?: boolean } = {}): Session {
-  let s = ok(
-    createSession({ id: 's', title: 'Acme v. Widget', currency: 'USD', creatorRole: 'claimant' }, T0),
-  );
-  s = ok(joinSession(s, 'respondent', T0));
+  const s = ok(joinSession(newSession(), 'respondent', T0));
   return options.mediator ? ok(joinSession(s, 'mediator', T0)) : s;
 }
 
