@@ -35,6 +35,9 @@ export interface RoomsBenchResult {
   /** The same requests timed at the server (request in → response written). */
   serverPost: Summary;
   serverRead: Summary;
+  /** Where the server's time goes (medians, ms): AWS calls by line, and everything else. */
+  postBreakdown: Record<string, number>;
+  readBreakdown: Record<string, number>;
   samples: number;
   pageSize: number;
 }
@@ -44,6 +47,15 @@ const TEXT =
   'Hold at the last figure until they move; I will call the client after the break and report back.';
 
 type Series = 'post' | 'rawPost' | 'read' | 'rawRead';
+
+function record(parts: Record<string, number[]>, line: string, ms: number): void {
+  const samples = parts[line] ?? [];
+  samples.push(ms);
+  parts[line] = samples;
+}
+
+const medians = (parts: Record<string, number[]>) =>
+  Object.fromEntries(Object.entries(parts).map(([line, xs]) => [line, summarize(xs).median]));
 
 export async function roomsBench(
   bench: BenchRuntime,
@@ -126,6 +138,8 @@ export async function roomsBench(
 
   const series: Record<Series, number[]> = { post: [], rawPost: [], read: [], rawRead: [] };
   const server = { post: [] as number[], read: [] as number[] };
+  const parts = { post: {} as Record<string, number[]>, read: {} as Record<string, number[]> };
+  const OTHER = 'other (HTTP, token, middy, validation, sealing, view)';
   const routes = {
     post: 'POST /sessions/{id}/rooms/{room}/messages',
     read: 'GET /sessions/{id}/rooms/{room}/messages',
@@ -172,12 +186,24 @@ export async function roomsBench(
       onServerTiming((route, ms) => {
         if (route === routes.post || route === routes.read) at = ms;
       });
+      const scope = which === 'post' || which === 'read' ? routes[which] : null;
+      const before = scope ? bench.usage.scopeMs(scope) : {};
       const ms = await run[which]();
+      const after = scope ? bench.usage.scopeMs(scope) : {};
       onServerTiming(() => undefined);
       await runtime.settle();
       if (i < 0) continue;
       series[which].push(ms);
-      if ((which === 'post' || which === 'read') && at !== undefined) server[which].push(at);
+      if ((which === 'post' || which === 'read') && at !== undefined) {
+        server[which].push(at);
+        let aws = 0;
+        for (const [line, total] of Object.entries(after)) {
+          const spent = total - (before[line] ?? 0);
+          aws += spent;
+          record(parts[which], line, spent);
+        }
+        record(parts[which], OTHER, at - aws);
+      }
     }
     if (i > 0 && i % 50 === 0) log(`rooms: ${i}/${options.samples}`);
   }
@@ -193,6 +219,8 @@ export async function roomsBench(
     readRatio: s.read.median / s.rawRead.median,
     serverPost: summarize(server.post),
     serverRead: summarize(server.read),
+    postBreakdown: medians(parts.post),
+    readBreakdown: medians(parts.read),
     samples: options.samples,
     pageSize: PAGE,
   };

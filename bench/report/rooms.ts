@@ -3,6 +3,12 @@ import { fmtRatio, markdownTable } from '../lib/table';
 import type { RoomsBenchResult } from '../rooms';
 import { spread } from './format';
 
+const parts = (breakdown: Record<string, number>) =>
+  Object.entries(breakdown)
+    .filter(([, x]) => x > 0.005)
+    .map(([part, x]) => `${part} ${x.toFixed(2)}`)
+    .join(' · ');
+
 export function roomsSection(r: RoomsBenchResult): string {
   const iqr = (s: RoomsBenchResult['post']) => `${s.p25.toFixed(1)} – ${s.p75.toFixed(1)}`;
   return [
@@ -29,6 +35,8 @@ export function roomsSection(r: RoomsBenchResult): string {
         [`raw Query + ${r.pageSize} opens`, spread(r.rawRead), iqr(r.rawRead), '1.00×'],
       ],
     ),
+    '',
+    `Where the server's time goes (medians of each part, ms) — post: ${parts(r.postBreakdown)}; read: ${parts(r.readBreakdown)}.`,
     '',
     "What a post costs beyond the raw minimum: the HTTP request and its token, one consistent `BatchGetItem` (the session and the room: membership, the end, the joint consent, the newest id and the wrapped key), and a `TransactWriteItems` instead of a `PutItem` (the room's counters and ordering condition, the session-not-ended check). A read adds the request, the token and the `BatchGetItem`; the data key is unwrapped once and cached, so a page costs no KMS call after the first.",
   ].join('\n');
