@@ -7,8 +7,7 @@ import type { JointConsent, Role, RoomName, RoomRejection } from '../../engine';
 import type { Clock, MessageSealer, PostKey, RoomRecord, RoomStore, RoomsSnapshot } from '../../ports';
 import { type Caller, isSessionId } from '../command';
 import { Rejected, sessionNotFound } from '../rejections';
-import type { SessionRecord } from '../session-record';
-import { roleOf } from '../session-record';
+import { roleOf, type SessionRecord } from '../session-record';
 
 export interface RoomsDeps {
   rooms: RoomStore;
