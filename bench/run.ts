@@ -5,13 +5,14 @@
  *
  *   npm run bench                      the full run (about 5 minutes on a quiet 2-core machine)
  *   npm run bench -- --quick           a smoke run: few samples, nothing written unless --write
- *   npm run bench -- --only=cold,cost  some sections only (cold, submit, deal, throughput, cost)
+ *   npm run bench -- --only=cold,cost  some sections only (cold, submit, deal, throughput, cost, rooms)
  *   npm run bench -- --clients=8 --seconds=20 --runs=20 --samples=200 --deals=30 --negotiations=10
  *
  * Sections:
  * 1. cold start (bench/cold-start.ts)       4. throughput (bench/throughput.ts)
  * 2. submit latency (bench/submit-latency)  5. AWS requests and cost (bench/aws-requests.ts,
  * 3. time to deal (bench/time-to-deal.ts)      bench/cost-model.ts)
+ * 7. rooms: posting and reading (bench/rooms.ts)
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -23,11 +24,12 @@ import { loadAverageText, machineInfo } from './lib/machine';
 import { type BenchRuntime, startBenchRuntime } from './lib/runtime';
 import { render, updateCostDoc } from './report/render';
 import type { Results } from './report/results';
+import { roomsBench } from './rooms';
 import { submitLatency } from './submit-latency';
 import { throughput } from './throughput';
 import { timeToDeal } from './time-to-deal';
 
-const SECTIONS = ['cold', 'submit', 'deal', 'throughput', 'cost'] as const;
+const SECTIONS = ['cold', 'submit', 'deal', 'throughput', 'cost', 'rooms'] as const;
 type Section = (typeof SECTIONS)[number];
 
 const { values: args } = parseArgs({
@@ -81,7 +83,7 @@ if (only.has('cold')) {
   results.cold = await coldStart({ runs: config.runs, log });
 }
 
-const needsRuntime = ['submit', 'deal', 'throughput', 'cost'].some((s) => only.has(s as Section));
+const needsRuntime = ['submit', 'deal', 'throughput', 'cost', 'rooms'].some((s) => only.has(s as Section));
 if (needsRuntime) {
   log('starting the local runtime in this process');
   const bench: BenchRuntime = await startBenchRuntime();
@@ -112,6 +114,10 @@ if (needsRuntime) {
       log(`time to deal: ${config.deals} samples`);
       results.deal = await timeToDeal(bench, { samples: config.deals, log });
       await bench.runtime.ses.clear();
+    }
+    if (only.has('rooms')) {
+      log(`rooms: ${config.samples} samples per series`);
+      results.rooms = await roomsBench(bench, { samples: config.samples, log });
     }
     if (only.has('throughput')) {
       results.throughput = await throughput(bench, {

@@ -12,7 +12,7 @@ export const TABLE_NAME = 'backchannel-local';
 export interface DataDirs {
   /** DynamoDB Local's -dbPath (with its stream) and its pid file. */
   db: string;
-  /** The sealer, fingerprint, invitation and token signing keys. */
+  /** The sealer, messages, fingerprint, invitation and token signing keys. */
   keys: string;
   /** Stream checkpoints, the business clock's offset, the mail journal. */
   state: string;
@@ -41,6 +41,7 @@ export function handlerEnvironment(input: HandlerEnvironmentInput): Record<strin
     DYNAMODB_ENDPOINT: input.dynamoEndpoint,
     SES_ENDPOINT: input.sesEndpoint,
     LOCAL_SEALER_KEY_FILE: join(dirs.keys, 'sealer.key'),
+    LOCAL_MESSAGES_KEY_FILE: join(dirs.keys, 'messages.key'),
     FINGERPRINT_KEY_FILE: join(dirs.keys, 'fingerprint.key'),
     INVITATION_KEY_FILE: join(dirs.keys, 'invitation.key'),
     SENDER_EMAIL: process.env.SENDER_EMAIL ?? 'no-reply@backchannel.local',

@@ -1,7 +1,14 @@
 /** Formatting shared by the report sections of bench/results.md. */
 import { fmtSpread, type Summary } from '../lib/stats';
 
-export const TARGETS = { coldRatio: 1.3, submitRatio: 1.5, dealMedianMs: 500, usdPerNegotiation: 0.01 };
+export const TARGETS = {
+  coldRatio: 1.3,
+  submitRatio: 1.5,
+  dealMedianMs: 500,
+  usdPerNegotiation: 0.01,
+  roomsPostRatio: 1.5,
+  roomsReadRatio: 2,
+};
 
 export const ms = (x: number, digits = 1) => `${x.toFixed(digits)} ms`;
 export const kib = (bytes: number) => `${(bytes / 1024).toFixed(0)}`;

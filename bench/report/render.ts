@@ -7,6 +7,7 @@ import { markdownTable } from '../lib/table';
 import { coldSection } from './cold';
 import { dealSection } from './deal';
 import type { Results } from './results';
+import { roomsSection } from './rooms';
 import { submitSection } from './submit';
 import { targetsTable } from './targets';
 import { throughputSection } from './throughput';
@@ -46,6 +47,7 @@ export function render(r: Results, quick: boolean): string {
   if (r.throughput) parts.push('## 4. Throughput', '', throughputSection(r.throughput, r.machine.cores), '');
   if (r.usage) parts.push('## 5. AWS requests', '', usageSection(r.usage), '');
   if (r.cost) parts.push('## 6. Cost at list prices (us-east-1)', '', costTables(r.cost), '');
+  if (r.rooms) parts.push('## 7. Rooms: posting and reading', '', roomsSection(r.rooms), '');
   return `${parts.join('\n').trimEnd()}\n`;
 }
 

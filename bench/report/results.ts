@@ -3,6 +3,7 @@ import type { NegotiationUsage, ReconcilerUsage } from '../aws-requests';
 import type { ColdStartResult } from '../cold-start';
 import type { CostModel } from '../cost-model';
 import type { MachineInfo } from '../lib/machine';
+import type { RoomsBenchResult } from '../rooms';
 import type { SubmitLatencyResult } from '../submit-latency';
 import type { ThroughputResult } from '../throughput';
 import type { TimeToDealResult } from '../time-to-deal';
@@ -17,4 +18,5 @@ export interface Results {
   throughput?: ThroughputResult;
   usage?: { negotiation: NegotiationUsage; reconciler: ReconcilerUsage };
   cost?: CostModel;
+  rooms?: RoomsBenchResult;
 }

@@ -39,6 +39,20 @@ export function targetsTable(r: Results): string {
       '—',
     ]);
   }
+  if (r.rooms) {
+    rows.push([
+      'rooms: post / raw seal + PutItem',
+      fmtRatio(r.rooms.postRatio),
+      `≤ ${TARGETS.roomsPostRatio}×`,
+      met(r.rooms.postRatio <= TARGETS.roomsPostRatio),
+    ]);
+    rows.push([
+      `rooms: page of ${r.rooms.pageSize} / raw Query + ${r.rooms.pageSize} opens`,
+      fmtRatio(r.rooms.readRatio),
+      `≤ ${TARGETS.roomsReadRatio}×`,
+      met(r.rooms.readRatio <= TARGETS.roomsReadRatio),
+    ]);
+  }
   if (r.cost) {
     rows.push([
       'cost per negotiation, emails included',

@@ -3,6 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
+import { ROOM_NAMES } from '../../shared/engine/rooms';
 import { TABLE } from '../../shared/table/definition';
 import { type EnvVar, FUNCTION_SETTINGS, type SecretName } from '../function-settings';
 import { acknowledge } from '../nag';
@@ -18,7 +19,7 @@ export const SEAL_CONTEXT_CONDITIONS = {
 };
 
 /** The rooms of a session (docs/rules.md, openapi.yaml): the only values `room` may take. */
-export const ROOMS = ['claimant', 'respondent', 'caucus-claimant', 'caucus-respondent', 'joint'];
+export const ROOMS = [...ROOM_NAMES];
 
 /** KMS calls on the messages key must carry exactly a room's encryption context: {sessionId, room}. */
 export const ROOM_CONTEXT_CONDITIONS = {

@@ -116,13 +116,16 @@ export async function retryOnConflict<T>(attempt: () => Promise<T>, maxAttempts 
  */
 const SESSION_ID = /^[A-Za-z0-9_-]{1,128}$/;
 
+/** Whether an id can be a session's (anything else is a 404 without a read). */
+export const isSessionId = (id: string): boolean => SESSION_ID.test(id);
+
 /** Loads a session the caller belongs to, or rejects 404 (never a hint that it exists). */
 export async function loadAsMember(
   store: SessionStore,
   id: string,
   caller: Caller,
 ): Promise<{ record: SessionRecord; role: Role }> {
-  if (!SESSION_ID.test(id)) throw sessionNotFound();
+  if (!isSessionId(id)) throw sessionNotFound();
   const record = await store.load(id);
   const role = record ? roleOf(record, caller.email) : null;
   if (!record || !role) throw sessionNotFound();

@@ -14,7 +14,10 @@ export type RejectionCode =
   | 'already_member'
   | 'role_filled'
   | 'too_many_invitations'
-  | 'no_number';
+  | 'no_number'
+  | 'room_not_found'
+  | 'room_closed'
+  | 'idempotency_key_reused';
 
 export class Rejected extends Error {
   override readonly name = 'Rejected';

@@ -2,6 +2,7 @@
 export * from './currency';
 export * from './match';
 export * from './random';
+export * from './rooms';
 export * from './rounding';
 export * from './session';
 export * from './text';

@@ -6,6 +6,7 @@ const STATUS: Record<RejectionCode, number> = {
   not_found: 404,
   invitation_not_found: 404,
   no_number: 404,
+  room_not_found: 404,
   forbidden: 403,
   invitation_other_address: 403,
   invalid_input: 400,
@@ -15,7 +16,9 @@ const STATUS: Record<RejectionCode, number> = {
   terms_changed: 409,
   already_member: 409,
   role_filled: 409,
+  room_closed: 409,
   invitation_invalid: 410,
+  idempotency_key_reused: 422,
   too_many_invitations: 429,
   // A withdrawal that waited for earlier numbers too long: nothing changed, safe to retry.
   evaluation_pending: 503,

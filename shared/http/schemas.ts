@@ -4,7 +4,15 @@
  * units)"); a message never repeats the value that was sent (it may be a secret number).
  */
 import * as v from 'valibot';
-import { CURRENCY_CODES, LIMITS, MAX_AMOUNT, ROLES, type TextRule, textProblem } from '../engine';
+import {
+  CURRENCY_CODES,
+  LIMITS,
+  MAX_AMOUNT,
+  MESSAGE_LENGTH,
+  ROLES,
+  type TextRule,
+  textProblem,
+} from '../engine';
 import { type BodySource, readJson } from './body';
 import { invalidBody } from './errors';
 
@@ -84,6 +92,11 @@ export const numberBody = v.strictObject({
   amount: wholeNumber('amount', 1, Number(MAX_AMOUNT), ' (minor units)'),
 });
 export const withdrawBody = v.strictObject({});
+/** A room message (docs/rules.md, "Rooms"): multi-line, 1–10,000 code points, never trimmed. */
+export const messageBody = v.strictObject({
+  text: text('text', { min: 1, max: MESSAGE_LENGTH, multiline: true }),
+});
+export const consentBody = v.strictObject({});
 
 /**
  * Unknown field names are the caller's own text: one could hold a number (`{"4817263": true}`).

@@ -64,4 +64,5 @@ export interface FingerprintKey {
   get(): Promise<Uint8Array>;
 }
 
+export * from './rooms';
 export * from './store';

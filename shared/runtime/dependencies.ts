@@ -8,6 +8,8 @@
  * | DYNAMODB_ENDPOINT | — | DynamoDB Local |
  * | KEY_ID | the KMS key | — |
  * | LOCAL_SEALER_KEY_FILE | — | AES-256-GCM key file |
+ * | MESSAGES_KEY_ID | the messages key (rooms only) | — |
+ * | LOCAL_MESSAGES_KEY_FILE | — | AES-256-GCM key file wrapping rooms' data keys (not the sealer's) |
  * | FINGERPRINT_SECRET_ARN | Secrets Manager secret (idempotency fingerprints; api, submit-number) | — |
  * | FINGERPRINT_KEY_FILE | — | HMAC key file |
  * | INVITATION_SECRET_ARN | Secrets Manager secret (invitation tokens; api, notify) | — |
@@ -28,19 +30,33 @@ import {
   sesClient,
 } from '../adapters/aws-clients';
 import { DynamoOutboxStore } from '../adapters/dynamodb/outbox-store';
+import { DynamoRoomStore } from '../adapters/dynamodb/room-store';
 import { DynamoSessionStore } from '../adapters/dynamodb/session-store';
 import { DynamoWorkIndex } from '../adapters/dynamodb/work-index';
 import { optionalEnv, requiredEnv } from '../adapters/env';
 import { dependencyFailure } from '../adapters/errors';
 import { FileFingerprintKey, SecretsManagerFingerprintKey } from '../adapters/fingerprint-key';
+import { KmsDataKeys } from '../adapters/kms-data-keys';
 import { KmsSealer } from '../adapters/kms-sealer';
+import { LocalDataKeys } from '../adapters/local-data-keys';
 import { LocalSealer } from '../adapters/local-sealer';
 import { LocalTimer } from '../adapters/local-timer';
+import { EnvelopeSealer } from '../adapters/message-envelope';
 import { SchedulerTimer } from '../adapters/scheduler-timer';
 import { SesMailer } from '../adapters/ses-mailer';
 import { InvitationTokens } from '../app/invitation-token';
 import { Idempotency } from '../http/idempotency';
-import type { FingerprintKey, Mailer, OutboxStore, Sealer, SessionStore, Timer, WorkIndex } from '../ports';
+import type {
+  FingerprintKey,
+  Mailer,
+  MessageSealer,
+  OutboxStore,
+  RoomStore,
+  Sealer,
+  SessionStore,
+  Timer,
+  WorkIndex,
+} from '../ports';
 
 export function documentClient() {
   const endpoint = optionalEnv('DYNAMODB_ENDPOINT');
@@ -108,6 +124,37 @@ export function sealer(): Sealer {
     sealNumber: async (amount, context) => (await get()).sealNumber(amount, context),
     openNumber: async (sealed, context) => (await get()).openNumber(sealed, context),
   };
+}
+
+export function roomStore(): RoomStore {
+  return new DynamoRoomStore(documentClient(), requiredEnv('TABLE_NAME'));
+}
+
+/**
+ * Room messages' sealer: data keys under the messages key (KMS) on AWS, under a local key file of
+ * its own locally (never the numbers' sealer key). The local key is loaded lazily, once; a
+ * failure to read it is a failed dependency (503) and is not cached.
+ */
+export function messageSealer(): MessageSealer {
+  const file = optionalEnv('LOCAL_MESSAGES_KEY_FILE');
+  if (!file) {
+    return new EnvelopeSealer(
+      new KmsDataKeys({ client: kmsClient(), keyId: requiredEnv('MESSAGES_KEY_ID') }),
+    );
+  }
+  let local: Promise<LocalDataKeys> | undefined;
+  const get = () => {
+    local ??= LocalDataKeys.fromKeyFile(file).catch((error: unknown) => {
+      local = undefined;
+      throw dependencyFailure('local-messages-key', 'LoadKey', error);
+    });
+    return local;
+  };
+  return new EnvelopeSealer({
+    dependency: 'local-messages-key',
+    generate: async (context) => (await get()).generate(context),
+    unwrap: async (wrapped, context) => (await get()).unwrap(wrapped, context),
+  });
 }
 
 /** SES v2: the real service on AWS, the local SES endpoint when SES_ENDPOINT is set. */

@@ -14,6 +14,12 @@ export const userGsiSk = (createdAt: number, sessionId: string) =>
   `${new Date(createdAt).toISOString()}#${sessionId}`;
 export const tokenGsiPk = (tokenHash: string) => `INVITE#${tokenHash}`;
 
+/** Rooms (docs/data-model.md, "Rooms"): a room's item, its messages after it, a post key's record. */
+export const roomSk = (room: string) => `ROOM#${room}`;
+export const messagePrefix = (room: string) => `ROOM#${room}#`;
+export const messageSk = (room: string, id: string) => `${messagePrefix(room)}${id}`;
+export const postKeySk = (room: string, scopeHash: string) => `POSTKEY#${room}#${scopeHash}`;
+
 export const IDEMPOTENCY_SK = 'IDEMPOTENCY';
 export const idempotencyPk = (scopeHmac: string) => `IDEMPOTENCY#${scopeHmac}`;
 

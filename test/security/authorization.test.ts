@@ -135,6 +135,7 @@ interface RouteSpec {
 
 const NOT_FOUND: Expected = [404, 'not_found'];
 const FORBIDDEN: Expected = [403, 'forbidden'];
+const ROOM_NOT_FOUND: Expected = [404, 'room_not_found'];
 const newSessionBody = () => ({ title: 'Mine', currency: 'EUR', myRole: 'claimant', invite: {} });
 
 const ROUTES: RouteSpec[] = [
@@ -395,6 +396,91 @@ const ROUTES: RouteSpec[] = [
       outsider: NOT_FOUND,
     },
   },
+  // Rooms (the full room × caller × state matrix: rooms-authorization.test.ts).
+  {
+    route: 'GET /sessions/{id}/rooms',
+    state: 'step 2, claimant has a number',
+    request: (f) => ({ method: 'GET', path: `/sessions/${f.id}/rooms` }),
+    expect: {
+      'claimant member': [200],
+      'respondent member': [200],
+      mediator: [200],
+      'member of another session': NOT_FOUND,
+      outsider: NOT_FOUND,
+    },
+  },
+  {
+    route: 'GET /sessions/{id}/rooms/{room}/messages (the claimant side’s room)',
+    state: 'step 2, claimant has a number',
+    request: (f) => ({ method: 'GET', path: `/sessions/${f.id}/rooms/claimant/messages` }),
+    expect: {
+      'claimant member': [200],
+      'respondent member': ROOM_NOT_FOUND,
+      mediator: ROOM_NOT_FOUND,
+      'member of another session': NOT_FOUND,
+      outsider: NOT_FOUND,
+    },
+  },
+  {
+    route: 'POST /sessions/{id}/rooms/{room}/messages (the respondent’s caucus)',
+    state: 'step 2, claimant has a number',
+    request: (f) => ({
+      method: 'POST',
+      path: `/sessions/${f.id}/rooms/caucus-respondent/messages`,
+      body: { text: 'A word in private.' },
+    }),
+    expect: {
+      'claimant member': ROOM_NOT_FOUND,
+      'respondent member': [201],
+      mediator: [201],
+      'member of another session': NOT_FOUND,
+      outsider: NOT_FOUND,
+    },
+  },
+  {
+    route: 'POST /sessions/{id}/rooms/{room}/messages (the joint room, not opened)',
+    state: 'setup',
+    request: (f) => ({
+      method: 'POST',
+      path: `/sessions/${f.id}/rooms/joint/messages`,
+      body: { text: 'Hi.' },
+    }),
+    expect: {
+      'claimant member': [409, 'room_closed'],
+      'respondent member': [409, 'room_closed'],
+      mediator: [409, 'room_closed'],
+      'member of another session': NOT_FOUND,
+      outsider: NOT_FOUND,
+    },
+  },
+  {
+    route: 'POST /sessions/{id}/rooms/{room}/messages (ended)',
+    state: 'withdrawn',
+    request: (f) => ({
+      method: 'POST',
+      path: `/sessions/${f.id}/rooms/claimant/messages`,
+      body: { text: 'Too late.' },
+    }),
+    expect: {
+      'claimant member': [409, 'session_ended'],
+      'respondent member': ROOM_NOT_FOUND,
+      mediator: ROOM_NOT_FOUND,
+      'member of another session': NOT_FOUND,
+      outsider: NOT_FOUND,
+    },
+  },
+  {
+    route: 'POST /sessions/{id}/rooms/joint/consent',
+    state: 'step 2, claimant has a number',
+    request: (f) => ({ method: 'POST', path: `/sessions/${f.id}/rooms/joint/consent`, body: {} }),
+    expect: {
+      'claimant member': [200],
+      'respondent member': [200],
+      mediator: FORBIDDEN,
+      'member of another session': NOT_FOUND,
+      outsider: NOT_FOUND,
+    },
+  },
 ];
 
 interface Cell {
@@ -510,6 +596,10 @@ describe('authorization matrix', () => {
         ['POST', `/sessions/${id}/withdraw`, {}],
         ['POST', `/sessions/${id}/invitations`, { email: 'a@b.example', role: 'respondent' }],
         ['DELETE', `/sessions/${id}/invitations/a%40b.example`],
+        ['GET', `/sessions/${id}/rooms`],
+        ['GET', `/sessions/${id}/rooms/joint/messages`],
+        ['POST', `/sessions/${id}/rooms/joint/messages`, { text: 'x' }],
+        ['POST', `/sessions/${id}/rooms/joint/consent`, {}],
       ] as const;
 
     // Act
@@ -564,6 +654,37 @@ describe('authorization matrix', () => {
       what: '400 before 409: an invalid number while the round is not open',
       as: 'claimant member' as Kind,
       request: (f: Fixture) => ({ method: 'PUT', path: `/sessions/${f.id}/number`, body: { amount: 1.5 } }),
+      expected: [400, 'invalid_input'] as Expected,
+      state: 'setup' as State,
+    },
+    {
+      what: '404 room before 400: the respondent posting an invalid body to the claimant side’s room',
+      as: 'respondent member' as Kind,
+      request: (f: Fixture) => ({
+        method: 'POST',
+        path: `/sessions/${f.id}/rooms/claimant/messages`,
+        body: {},
+      }),
+      expected: ROOM_NOT_FOUND,
+    },
+    {
+      what: '403 before 400: the mediator consenting with an invalid body',
+      as: 'mediator' as Kind,
+      request: (f: Fixture) => ({
+        method: 'POST',
+        path: `/sessions/${f.id}/rooms/joint/consent`,
+        body: { open: true },
+      }),
+      expected: FORBIDDEN,
+    },
+    {
+      what: '400 before 409: an empty message to the joint room that is not opened',
+      as: 'claimant member' as Kind,
+      request: (f: Fixture) => ({
+        method: 'POST',
+        path: `/sessions/${f.id}/rooms/joint/messages`,
+        body: { text: '' },
+      }),
       expected: [400, 'invalid_input'] as Expected,
       state: 'setup' as State,
     },

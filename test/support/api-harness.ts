@@ -143,6 +143,7 @@ export async function createApiHarness(options: { tableName?: string } = {}): Pr
   process.env.TABLE_NAME = tableName;
   process.env.DYNAMODB_ENDPOINT = endpoint;
   process.env.LOCAL_SEALER_KEY_FILE = join(keys, 'sealer.key');
+  process.env.LOCAL_MESSAGES_KEY_FILE = join(keys, 'messages.key');
   process.env.FINGERPRINT_KEY_FILE = fingerprintFile;
   process.env.INVITATION_KEY_FILE = invitationFile;
   process.env.LOG_LEVEL ??= 'SILENT';
@@ -194,11 +195,17 @@ export async function createApiHarness(options: { tableName?: string } = {}): Pr
       for (const [name, value] of Object.entries(headers)) lowerHeaders[name.toLowerCase()] = value;
       const now = Date.now();
       const rawPath = path.split('?')[0]!;
+      const rawQueryString = path.includes('?') ? path.slice(path.indexOf('?') + 1) : '';
+      const query: Record<string, string> = {};
+      // API Gateway joins a repeated parameter's values with commas.
+      for (const [name, value] of new URLSearchParams(rawQueryString)) {
+        query[name] = name in query ? `${query[name]},${value}` : value;
+      }
       const event = {
         version: '2.0',
         routeKey: `${route.method} ${route.path}`,
         rawPath,
-        rawQueryString: '',
+        rawQueryString,
         headers: lowerHeaders,
         requestContext: {
           accountId: '000000000000',
@@ -231,6 +238,7 @@ export async function createApiHarness(options: { tableName?: string } = {}): Pr
             : {}),
         },
         ...(Object.keys(params).length > 0 ? { pathParameters: params } : {}),
+        ...(Object.keys(query).length > 0 ? { queryStringParameters: query } : {}),
         ...(rawBody !== undefined ? { body: rawBody } : {}),
         isBase64Encoded: false,
       } as unknown as APIGatewayProxyEventV2WithJWTAuthorizer;

@@ -15,10 +15,12 @@ export interface Recorded {
   method: string;
   path: string;
   body: unknown;
+  /** The query string, `?…` or empty. */
+  search: string;
 }
 
 type Reply = { status: number; body?: unknown; headers?: Record<string, string> };
-export type Responder = (method: string, path: string, body: unknown) => Reply;
+export type Responder = (method: string, path: string, body: unknown, search: string) => Reply;
 
 export function fakeApi(respond: Responder) {
   const requests: Recorded[] = [];
@@ -26,9 +28,9 @@ export function fakeApi(respond: Responder) {
     const request = input instanceof Request ? input : new Request(input, init);
     const text = request.method === 'GET' ? '' : await request.text();
     const body = text ? JSON.parse(text) : undefined;
-    const path = new URL(request.url).pathname;
-    requests.push({ method: request.method, path, body });
-    const reply = respond(request.method, path, body);
+    const { pathname: path, search } = new URL(request.url);
+    requests.push({ method: request.method, path, body, search });
+    const reply = respond(request.method, path, body, search);
     return new Response(reply.body === undefined ? null : JSON.stringify(reply.body), {
       status: reply.status,
       headers: { 'content-type': 'application/json', ...reply.headers },

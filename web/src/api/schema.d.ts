@@ -273,6 +273,99 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/sessions/{id}/rooms": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A session id (128 random bits, base64url). */
+                id: components["parameters"]["SessionId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * The caller's rooms
+         * @description A side member sees its side's room, its caucus with the mediator (while the session has a
+         *     joined mediator) and the joint room; the mediator sees both caucuses and the joint room.
+         *     In that fixed order, each with whether it is open (the joint room opens once both sides
+         *     agreed), how many messages it holds and when the last one was sent. Nothing is opened: no
+         *     message text is read to answer this.
+         */
+        get: operations["listRooms"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/sessions/{id}/rooms/{room}/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A session id (128 random bits, base64url). */
+                id: components["parameters"]["SessionId"];
+                /** @description A room of the session (`RoomName`); one the caller may not see answers 404 `room_not_found`, as an unknown one does. */
+                room: components["parameters"]["Room"];
+            };
+            cookie?: never;
+        };
+        /**
+         * A page of a room's messages, oldest first
+         * @description A member of the room. Rooms stay readable after the session ends. `after` pages forward
+         *     (the messages after that id); `before` (an addition to the original contract, for reading
+         *     back) pages back: the `limit` messages just before that id, still oldest first — pass the
+         *     largest id, `7ZZZZZZZZZZZZZZZZZZZZZZZZZ`, for the newest page. `after` and `before` cannot
+         *     be combined. Ids grow with time within a room, and a message is committed only after every
+         *     message with a smaller id, so paging forward from the last id seen never misses one.
+         */
+        get: operations["readMessages"];
+        put?: never;
+        /**
+         * Post a message to a room
+         * @description A member of the room. The text is sealed at once (a data key of the room under the
+         *     messages key) and never stored, logged or mailed in plain. 409 `room_closed` in the joint
+         *     room before both sides agreed to open it; 409 `session_ended` after an end (rooms are then
+         *     read-only). With an `Idempotency-Key`, the key is recorded in the same transaction as the
+         *     message: a retry with the same text answers the same message (201) and posts nothing,
+         *     another text answers 422. A refused post (4xx) records nothing for its key, so a retry is
+         *     checked again.
+         */
+        post: operations["postMessage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/sessions/{id}/rooms/joint/consent": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A session id (128 random bits, base64url). */
+                id: components["parameters"]["SessionId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Agree, for your side, to open the joint room
+         * @description A side member (the mediator cannot open the joint room: 403). Any member consents for its
+         *     side; the room opens once both sides have. Consenting again changes nothing and answers
+         *     the same way, so an `Idempotency-Key` needs no record of its own here. 409
+         *     `session_ended` after an end. Answers the caller's rooms, as `GET …/rooms`.
+         */
+        post: operations["consentToJointRoom"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/currencies": {
         parameters: {
             query?: never;
@@ -526,6 +619,56 @@ export interface components {
             outcome: components["schemas"]["Outcome"] | null;
         };
         /**
+         * @description `claimant`, `respondent`: that side's joined members. `caucus-claimant`,
+         *     `caucus-respondent`: the mediator and that side's joined members (while the session has a
+         *     joined mediator). `joint`: everyone joined, once both sides agreed to open it.
+         * @enum {string}
+         */
+        RoomName: "claimant" | "respondent" | "caucus-claimant" | "caucus-respondent" | "joint";
+        /** @description A ULID (26 characters, Crockford base32, upper case); ids grow with time within a room. */
+        MessageId: string;
+        Room: {
+            room: components["schemas"]["RoomName"];
+            /** @description False only for the joint room before both sides agreed to open it. */
+            open: boolean;
+            messageCount: number;
+            lastMessageAt: components["schemas"]["Instant"] | null;
+            /**
+             * @description Joint room, side members only (an addition to the original contract): whether the
+             *     caller's side agreed to open it. Nobody is told whether the other side did until the
+             *     room opens.
+             */
+            consented?: boolean;
+        };
+        RoomList: {
+            rooms: components["schemas"]["Room"][];
+        };
+        Message: {
+            id: components["schemas"]["MessageId"];
+            room: components["schemas"]["RoomName"];
+            author: {
+                email: components["schemas"]["Email"];
+            };
+            text: string;
+            sentAt: components["schemas"]["Instant"];
+        };
+        MessagePage: {
+            messages: components["schemas"]["Message"][];
+            /**
+             * @description Paging forward: the id to pass as `after` for the messages after this page, or null when
+             *     it reached the newest. Paging back (`before`): the id to pass as `before` for the older
+             *     messages, or null when it reached the oldest.
+             */
+            next: components["schemas"]["MessageId"] | null;
+        };
+        PostMessageRequest: {
+            /**
+             * @description 1–10,000 Unicode code points; newline and tab allowed, no other control character, no
+             *     bidirectional override, not only invisible characters. Kept as sent (not trimmed).
+             */
+            text: string;
+        };
+        /**
          * @description A body API Gateway makes itself, before any function runs (a missing or invalid token,
          *     throttling, an unrouted path); not customisable. Told apart from `Error` by its top-level
          *     key.
@@ -550,6 +693,7 @@ export interface components {
          *     | 404 | `not_found` | unknown route or session, or the caller is not a member |
          *     | 404 | `invitation_not_found` | no open invitation the caller may see for that address |
          *     | 404 | `no_number` | the caller's side has no number |
+         *     | 404 | `room_not_found` | a room the caller may not see, or none of that name |
          *     | 405 | `method_not_allowed` | the path exists, but not with this method |
          *     | 409 | `already_member` | the address already holds a role in the session |
          *     | 409 | `role_filled` | the session already has a mediator |
@@ -557,6 +701,7 @@ export interface components {
          *     | 409 | `session_ended` | the session has ended |
          *     | 409 | `terms_closed` | step 1 is settled |
          *     | 409 | `terms_changed` | that version is not the current proposal |
+         *     | 409 | `room_closed` | the joint room has not been opened by both sides |
          *     | 409 | `request_in_progress` | a request with this Idempotency-Key is still running |
          *     | 410 | `invitation_invalid` | unknown, used, expired or revoked invitation |
          *     | 413 | `payload_too_large` | body over 64 KiB |
@@ -567,7 +712,7 @@ export interface components {
          *     | 503 | `service_unavailable` | a dependency failed; nothing changed, safe to retry |
          * @enum {string}
          */
-        ErrorCode: "invalid_input" | "unauthorized" | "forbidden" | "invitation_other_address" | "not_found" | "invitation_not_found" | "no_number" | "method_not_allowed" | "already_member" | "role_filled" | "round_not_open" | "session_ended" | "terms_closed" | "terms_changed" | "request_in_progress" | "invitation_invalid" | "payload_too_large" | "unsupported_media_type" | "idempotency_key_reused" | "too_many_invitations" | "internal_error" | "service_unavailable";
+        ErrorCode: "invalid_input" | "unauthorized" | "forbidden" | "invitation_other_address" | "not_found" | "invitation_not_found" | "no_number" | "room_not_found" | "method_not_allowed" | "already_member" | "role_filled" | "round_not_open" | "session_ended" | "terms_closed" | "terms_changed" | "room_closed" | "request_in_progress" | "invitation_invalid" | "payload_too_large" | "unsupported_media_type" | "idempotency_key_reused" | "too_many_invitations" | "internal_error" | "service_unavailable";
         /** @description The one shape of every error the functions answer. Each response narrows `code` to the codes it can carry. */
         Error: {
             error: {
@@ -638,6 +783,20 @@ export interface components {
                     error?: {
                         /** @constant */
                         code?: "not_found";
+                    };
+                };
+            };
+        };
+        /** @description `not_found` (unknown session or not a member) or `room_not_found` (a room the caller may not see, or none of that name: the same answer). */
+        RoomNotFound: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"] & {
+                    error?: {
+                        /** @enum {unknown} */
+                        code?: "not_found" | "room_not_found";
                     };
                 };
             };
@@ -761,6 +920,8 @@ export interface components {
     parameters: {
         /** @description A session id (128 random bits, base64url). */
         SessionId: string;
+        /** @description A room of the session (`RoomName`); one the caller may not see answers 404 `room_not_found`, as an unknown one does. */
+        Room: string;
         /** @description Scoped to (user, method, path), kept 24 h. See the description at the top. */
         IdempotencyKey: string;
     };
@@ -1392,6 +1553,182 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["IdempotencyKeyReused"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listRooms: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A session id (128 random bits, base64url). */
+                id: components["parameters"]["SessionId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The caller's rooms. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoomList"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["SessionNotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    readMessages: {
+        parameters: {
+            query?: {
+                /** @description A message id; the page starts right after it (exclusive). */
+                after?: components["schemas"]["MessageId"];
+                /** @description A message id; the page ends right before it (exclusive). */
+                before?: components["schemas"]["MessageId"];
+                /** @description How many messages at most. */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                /** @description A session id (128 random bits, base64url). */
+                id: components["parameters"]["SessionId"];
+                /** @description A room of the session (`RoomName`); one the caller may not see answers 404 `room_not_found`, as an unknown one does. */
+                room: components["parameters"]["Room"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The page. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessagePage"];
+                };
+            };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["RoomNotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    postMessage: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Scoped to (user, method, path), kept 24 h. See the description at the top. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description A session id (128 random bits, base64url). */
+                id: components["parameters"]["SessionId"];
+                /** @description A room of the session (`RoomName`); one the caller may not see answers 404 `room_not_found`, as an unknown one does. */
+                room: components["parameters"]["Room"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PostMessageRequest"];
+            };
+        };
+        responses: {
+            /** @description The message as posted. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Message"];
+                };
+            };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["RoomNotFound"];
+            /** @description `room_closed` (the joint room before both sides agreed) or `session_ended`. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "room_closed" | "session_ended";
+                        };
+                    };
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["IdempotencyKeyReused"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    consentToJointRoom: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Scoped to (user, method, path), kept 24 h. See the description at the top. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description A session id (128 random bits, base64url). */
+                id: components["parameters"]["SessionId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description The caller's rooms after the consent. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoomList"];
+                };
+            };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["SessionNotFound"];
+            /** @description `session_ended`. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "session_ended";
+                        };
+                    };
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
