@@ -1,5 +1,5 @@
 /**
- * The whole backend on one machine (SPEC §6): the same handler code behind the same routes, on
+ * The whole backend on one machine (docs/dev-routes.md): the same handler code behind the same routes, on
  * DynamoDB Local with its real stream feeding match and notify, a local sealer, the local SES v2
  * endpoint, and timers kept in the table and fired on the business clock; and the web app.
  *

@@ -3,7 +3,7 @@
  * authorizer: turns a Node request into an `APIGatewayProxyEventV2WithJWTAuthorizer`, invokes
  * the same handler code as on AWS, and writes its `APIGatewayProxyResultV2` back.
  *
- * Order of checks (SPEC §3): 413 body over 64 KiB → 404 unknown path / 405 wrong method → 401
+ * Order of checks (openapi.yaml): 413 body over 64 KiB → 404 unknown path / 405 wrong method → 401
  * missing or invalid token (never reaching the handler) → the handler (which checks
  * `email_verified`, membership, roles…). Dev routes skip the authorizer. A CORS preflight on a
  * known path is answered before any of that (cors.ts), and with `clock` every response's `Date`
@@ -12,7 +12,7 @@
  * Differences from AWS worth knowing: API Gateway HTTP APIs answer an authorizer failure with
  * `{"message":"Unauthorized"}` and an unknown route with `{"message":"Not Found"}` (their bodies
  * cannot be customised), they know no 405, and they do not limit bodies to 64 KiB (10 MB) and run
- * the authorizer before any handler code; this gateway uses the SPEC's error format and order.
+ * the authorizer before any handler code; this gateway uses openapi.yaml's error format and order.
  */
 import { randomBytes } from 'node:crypto';
 import type { RequestListener } from 'node:http';
@@ -70,7 +70,7 @@ export interface GatewayOptions {
   identity: TokenVerifier;
   /** Local-only routes (`/dev/...`): no token needed. */
   devRoutes?: DevRoute[];
-  /** Default 64 KiB (SPEC §3). */
+  /** Default 64 KiB (openapi.yaml). */
   maxBodyBytes?: number;
   /** Integration timeout → 503. Default 30 s (API Gateway's limit). Dev routes have none. */
   timeoutMs?: number;

@@ -66,7 +66,7 @@ export interface paths {
         put?: never;
         /**
          * Invite someone to a role
-         * @description SPEC §2.5. While a role is empty, the creator, the mediator or any side member may invite
+         * @description docs/rules.md, "People and roles". While a role is empty, the creator, the mediator or any side member may invite
          *     to it; once a side has a member only that side's members may (403 otherwise). A filled
          *     mediator seat takes no invitation (409 `role_filled`); an address that holds a role takes
          *     none either (409 `already_member`). One open invitation per address and session: a new
