@@ -9,8 +9,8 @@ import { createPipeline, emailsTo, expectNoNumbers, type Pipeline } from './pipe
 
 const HIGH = 8204417730519;
 const LOW = 7391846250193;
-const LOWERED = 7000000000000; // the claimant moves into overlap with LOW
-const RAISED = 8700000000000; // the respondent moves into overlap with HIGH
+const LOWERED = 7046381529817; // the claimant moves into overlap with LOW (many figures: no rounded deal equals it)
+const RAISED = 8693527140263; // the respondent moves into overlap with HIGH
 
 let p: Pipeline;
 
