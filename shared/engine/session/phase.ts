@@ -76,9 +76,7 @@ export function advance(session: Session, events: DomainEvent[], now: number): T
     out.push({ type: 'AdjustmentOpened', endsAt: adjustmentEndsAt(current, now)! });
     current = { ...current, announcedPhase: 'adjustment' };
   }
-  if (current.proposals.current?.state === 'open') {
-    current = closeUnansweredIfDue(current, out, adjustmentEndsAt(current, now)!, now);
-  }
+  current = closeUnansweredIfDue(current, out, adjustmentEndsAt(current, now), now);
   if (phase === 'no_deal' && current.ended === null) {
     const at = adjustmentEndsAt(current, now)!;
     out.push({ type: 'NoDeal', at });

@@ -39,13 +39,14 @@ export function voidLiveProposal(session: Session, events: DomainEvent[]): Sessi
 export function closeUnansweredIfDue(
   session: Session,
   events: DomainEvent[],
-  endsAt: number,
+  endsAt: number | null,
   now: number,
 ): Session {
   const current = session.proposals.current;
   if (current?.state !== 'open') return session;
+  // An open proposal exists only in step 3, whose end is known.
   const respondBy = current.respondBy!;
-  if (now < respondBy || respondBy >= endsAt || session.evaluatedSeq < session.seq) return session;
+  if (now < respondBy || respondBy >= endsAt! || session.evaluatedSeq < session.seq) return session;
   events.push({ type: 'ProposalClosed', proposal: current.number, state: 'not_accepted' });
   return withCurrent(session, { ...current, state: 'not_accepted' });
 }
