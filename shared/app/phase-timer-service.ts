@@ -126,15 +126,17 @@ export class PhaseTimerService {
       if (!window) return { action: 'skipped', reason: 'not_applicable' } as const;
       if (now < window.from) return { action: 'skipped', reason: 'early' } as const;
       if (now >= window.until) return { action: 'skipped', reason: 'phase_over' } as const;
+      const records = proposalReminderRecords(record, now);
+      if (records.length === 0) return { action: 'skipped', reason: 'no_recipient' } as const;
       let to = 0;
-      for (const outbox of proposalReminderRecords(record, now)) {
+      for (const outbox of records) {
         if (await store.hasOutbox(sessionId, outbox.id)) continue;
         // A ConflictError (the session changed, an answer came in) propagates: decide again.
         if ((await store.addOutbox(outbox, record.rev)) === 'written') to += outbox.notice?.to.length ?? 0;
       }
       return to > 0
         ? ({ action: 'reminder_sent', to } as const)
-        : ({ action: 'skipped', reason: 'no_recipient' } as const);
+        : ({ action: 'skipped', reason: 'already_sent' } as const);
     });
   }
 
