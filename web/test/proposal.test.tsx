@@ -178,3 +178,30 @@ describe('the proposal region', () => {
     expect(within(region).queryAllByRole('button')).toEqual([]);
   });
 });
+
+describe('a deal by a proposal', () => {
+  it('is explained as the proposal’s amount, without a bonus', async () => {
+    // Act
+    open(
+      inStep3({
+        phase: 'settled',
+        proposal: proposal({ state: 'accepted', myAnswer: true }),
+        outcome: {
+          amount: 41_200_000,
+          baseAmount: 41_200_000,
+          bonusSide: null,
+          reachedIn: 'proposal',
+          settledAt: '2026-03-05T10:00:00Z',
+        },
+      }),
+    );
+    const deal = await screen.findByRole('region', { name: 'Deal' });
+
+    // Assess
+    expect(deal.textContent).toContain('$412,000.00');
+    expect(deal.textContent).toContain(
+      'Both sides accepted the proposal: its amount is the deal, with no bonus.',
+    );
+    expect(deal.textContent).toContain('Reached by a double-blind proposal');
+  });
+});
