@@ -29,6 +29,8 @@ export interface SubmitLatencyResult {
   serverPut: Summary;
   /** Where a PUT's server time goes (medians, ms): AWS calls by line, and everything else. */
   putBreakdown: Record<string, number>;
+  /** The same for a PUT with an Idempotency-Key. */
+  putWithKeyBreakdown: Record<string, number>;
   /** The raw series split: seal and transaction (medians, ms). */
   rawBreakdown: { seal: number; transaction: number };
   samples: number;
@@ -125,7 +127,8 @@ export async function submitLatency(
 
   const serverPuts: number[] = [];
   const route = 'PUT /sessions/{id}/number';
-  const parts: Record<string, number[]> = {};
+  const parts: Record<'put' | 'key', Record<string, number[]>> = { put: {}, key: {} };
+  const OTHER = 'other (HTTP, token, middy, validation, view)';
   const series = { put: [] as number[], key: [] as number[], raw: [] as number[] };
   const warmup = options.warmup ?? 10;
   for (let i = -warmup; i < options.samples; i++) {
@@ -151,19 +154,16 @@ export async function submitLatency(
         continue;
       }
       series[which].push(ms);
-      if (which === 'put' && server !== undefined) {
-        serverPuts.push(server);
+      if (which !== 'raw' && server !== undefined) {
+        if (which === 'put') serverPuts.push(server);
+        const into = parts[which];
         let aws = 0;
         for (const [line, total] of Object.entries(after)) {
           const spent = total - (before[line] ?? 0);
           aws += spent;
-          const samples = parts[line] ?? [];
-          samples.push(spent);
-          parts[line] = samples;
+          into[line] = [...(into[line] ?? []), spent];
         }
-        const other = parts['other (HTTP, token, middy, validation, view)'] ?? [];
-        other.push(server - aws);
-        parts['other (HTTP, token, middy, validation, view)'] = other;
+        into[OTHER] = [...(into[OTHER] ?? []), server - aws];
       }
     }
     if (i > 0 && i % 50 === 0) log(`submit latency: ${i}/${options.samples}`);
@@ -176,8 +176,12 @@ export async function submitLatency(
     ratio: summary.put.median / summary.raw.median,
     ratioWithKey: summary.key.median / summary.raw.median,
     serverPut: summarize(serverPuts),
-    putBreakdown: Object.fromEntries(Object.entries(parts).map(([line, xs]) => [line, summarize(xs).median])),
+    putBreakdown: medians(parts.put),
+    putWithKeyBreakdown: medians(parts.key),
     rawBreakdown: { seal: summarize(rawSeal).median, transaction: summarize(rawTransaction).median },
     samples: options.samples,
   };
 }
+
+const medians = (parts: Record<string, number[]>) =>
+  Object.fromEntries(Object.entries(parts).map(([line, xs]) => [line, summarize(xs).median]));

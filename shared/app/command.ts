@@ -19,6 +19,7 @@ import { type Actor, type Clock, ConflictError, type Receipt, type SessionStore 
 import { type OutboxRecord, outboxFor } from './outbox';
 import { forbidden, fromEngine, sessionNotFound } from './rejections';
 import { roleOf, type SessionRecord } from './session-record';
+import { type SessionView, sessionView } from './views';
 
 export interface Caller {
   email: string;
@@ -132,6 +133,28 @@ export async function loadAsMember(
 export function requireSide(role: Role, message: string): Side {
   if (!isSide(role)) throw forbidden(message);
   return role;
+}
+
+/**
+ * A member's command that only moves the engine's session (terms, and the like): load the caller's
+ * session, let `decide` run the engine, commit, and answer the caller's view.
+ */
+export function transitionCommand<I>(
+  deps: CommandDeps,
+  command: SessionCommand<I>,
+  decide: (record: SessionRecord, role: Role, input: () => I, now: number) => Result,
+  receipt?: PendingReceipt<SessionView>,
+): Promise<SessionView> {
+  return runCommand(deps, {
+    actor: command.caller.email,
+    load: () => loadAsMember(deps.store, command.sessionId, command.caller),
+    decide: ({ record, role }, now) => {
+      const { session, events } = decided(decide(record, role, command.input, now));
+      const after = { ...record, session };
+      return { after, events, result: sessionView(after, role, now) };
+    },
+    receipt,
+  });
 }
 
 /** The engine's transition, or its rejection thrown as the use case's. */

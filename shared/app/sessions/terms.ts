@@ -1,15 +1,13 @@
-/** Step 1: `PUT /sessions/{id}/terms` and `POST /sessions/{id}/terms/accept` (docs/rules.md). */
+/** Step 1: `PUT /sessions/{id}/terms` and `POST /sessions/{id}/terms/accept` (docs/rules.md, "Phases"). */
 import { acceptTerms as acceptTermsRule, proposeTerms as proposeTermsRule } from '../../engine';
 import {
   type CommandDeps,
-  decided,
-  loadAsMember,
   type PendingReceipt,
   requireSide,
-  runCommand,
   type SessionCommand,
+  transitionCommand,
 } from '../command';
-import { type SessionView, sessionView } from '../views';
+import type { SessionView } from '../views';
 
 /** A side member's proposal counts as its side's acceptance; the mediator's accepts nothing. */
 export function proposeTerms(
@@ -17,17 +15,12 @@ export function proposeTerms(
   command: SessionCommand<{ text: string }>,
   receipt?: PendingReceipt<SessionView>,
 ): Promise<SessionView> {
-  return runCommand(deps, {
-    actor: command.caller.email,
-    load: () => loadAsMember(deps.store, command.sessionId, command.caller),
-    decide: ({ record, role }, now) => {
-      const { text } = command.input();
-      const { session, events } = decided(proposeTermsRule(record.session, role, text, now));
-      const after = { ...record, session };
-      return { after, events, result: sessionView(after, role, now) };
-    },
+  return transitionCommand(
+    deps,
+    command,
+    (record, role, input, now) => proposeTermsRule(record.session, role, input().text, now),
     receipt,
-  });
+  );
 }
 
 /** A side accepts the current version, or version 0 ("no terms, numbers first"). */
@@ -36,16 +29,13 @@ export function acceptTerms(
   command: SessionCommand<{ version: number }>,
   receipt?: PendingReceipt<SessionView>,
 ): Promise<SessionView> {
-  return runCommand(deps, {
-    actor: command.caller.email,
-    load: () => loadAsMember(deps.store, command.sessionId, command.caller),
-    decide: ({ record, role }, now) => {
+  return transitionCommand(
+    deps,
+    command,
+    (record, role, input, now) => {
       const side = requireSide(role, 'Only a side’s members accept terms.');
-      const { version } = command.input();
-      const { session, events } = decided(acceptTermsRule(record.session, side, version, now));
-      const after = { ...record, session };
-      return { after, events, result: sessionView(after, role, now) };
+      return acceptTermsRule(record.session, side, input().version, now);
     },
     receipt,
-  });
+  );
 }
