@@ -21,6 +21,7 @@ import {
   requireSide,
   runCommand,
   type SessionCommand,
+  transitionCommand,
 } from '../command';
 import { forbidden } from '../rejections';
 import { type SessionView, sessionView } from '../views';
@@ -42,25 +43,27 @@ export function requestProposal(
   command: ProposalRequestCommand,
   receipt?: PendingReceipt<SessionView>,
 ): Promise<SessionView> {
-  return runCommand(deps, {
-    actor: command.caller.email,
-    load: () => loadAsMember(deps.store, command.sessionId, command.caller),
-    decide: ({ record, role }, now) => {
+  // A new proposal has no answers yet: the plain view is the caller's.
+  return transitionCommand(
+    deps,
+    command,
+    (record, role, input, now) => {
       if (command.requestedKind === 'mediator' && role !== 'mediator') {
         throw forbidden('Only the mediator proposes an amount; a side may ask for a computed proposal.');
       }
       if (command.requestedKind === 'computed' && role === 'mediator') {
         throw forbidden('A computed proposal is asked for by a side; the mediator proposes an amount.');
       }
-      const { kind, amount } = command.input();
-      const request = { kind, amount: amount === undefined ? null : BigInt(amount) };
-      const { session, events } = decided(requestProposalRule(record.session, role, request, now));
-      const after = { ...record, session };
-      // A new proposal has no answers yet.
-      return { after, events, result: sessionView(after, role, now) };
+      const { kind, amount } = input();
+      return requestProposalRule(
+        record.session,
+        role,
+        { kind, amount: amount === undefined ? null : BigInt(amount) },
+        now,
+      );
     },
     receipt,
-  });
+  );
 }
 
 /**
