@@ -43,6 +43,13 @@ export type EnvVar =
 export type NumberKeyUse = 'encrypt' | 'decrypt';
 
 /**
+ * What a role may do with a side's answer to a proposal, sealed under the number key with the
+ * encryption context {sessionId, side, proposal, kind: answer} (docs/rules.md, "Double-blind
+ * proposals"). `open` never reaches a number: a number's context has no `kind`.
+ */
+export type AnswerUse = 'seal' | 'open';
+
+/**
  * What a role may do with the messages key: envelope encryption of room messages, a data key per
  * message (GenerateDataKey) and opening it again (Decrypt), bound to the context {sessionId, room}.
  */
@@ -63,6 +70,7 @@ export interface FunctionSettings {
   /** Item actions on the table (no Scan, no BatchWriteItem, no table management) and the indexes it queries. */
   table: { actions: readonly TableAction[]; indexes: readonly IndexName[] };
   numberKey?: NumberKeyUse;
+  answers?: AnswerUse;
   messagesKey?: MessagesKeyUse;
   /** HMAC keys the role may read; each secret's resource policy denies every other role. */
   secrets?: readonly SecretName[];
@@ -114,22 +122,27 @@ export const FUNCTION_SETTINGS: Record<FunctionName, FunctionSettings> = {
   api: {
     id: 'Api',
     entry: 'functions/api/index.ts',
-    description: 'HTTP routes except the two number routes',
+    description: 'HTTP routes except the two number routes and a proposal answer',
     memorySize: 1024,
     timeoutSeconds: 10,
-    environment: ['FINGERPRINT_SECRET_ARN', 'INVITATION_SECRET_ARN', ...JWT],
+    // KEY_ID: to open the caller's own side's answer (`myAnswer` in views), and nothing else.
+    environment: ['KEY_ID', 'FINGERPRINT_SECRET_ARN', 'INVITATION_SECRET_ARN', ...JWT],
     table: { actions: TRANSACT_AND_BATCH_GET, indexes: ['byUser', 'byInviteToken'] },
+    answers: 'open',
     secrets: ['fingerprint', 'invitation'],
   },
   'submit-number': {
     id: 'SubmitNumber',
     entry: 'functions/submit-number/index.ts',
-    description: 'PUT /sessions/{id}/number: seals and records a number',
+    description: 'PUT /sessions/{id}/number and a proposal answer: seals and records them',
     memorySize: 1024,
     timeoutSeconds: 10,
     environment: ['KEY_ID', 'FINGERPRINT_SECRET_ARN', ...JWT],
     table: { actions: TRANSACT, indexes: [] },
     numberKey: 'encrypt',
+    // The one function that seals a side's secret input: a number or an answer (never api, which
+    // could then seal a "yes" nobody gave).
+    answers: 'seal',
     secrets: ['fingerprint'],
   },
   'own-number': {
@@ -145,12 +158,14 @@ export const FUNCTION_SETTINGS: Record<FunctionName, FunctionSettings> = {
   match: {
     id: 'Match',
     entry: 'functions/match/index.ts',
-    description: 'Stream: evaluates numbers in seq order',
+    description: 'Stream: evaluates numbers and proposals in seq order',
     memorySize: 512,
     timeoutSeconds: 60,
     environment: ['KEY_ID'],
     table: { actions: TRANSACT, indexes: [] },
     numberKey: 'decrypt',
+    // Closes a proposal from both answers.
+    answers: 'open',
     stream: { filters: 'match', batchSize: 10 },
   },
   notify: {
@@ -215,6 +230,12 @@ function functionsWhere(predicate: (settings: FunctionSettings) => boolean): Fun
 
 /** The roles that may decrypt numbers: the number key's policy names them, and only them. */
 export const NUMBER_KEY_DECRYPTERS = functionsWhere((s) => s.numberKey === 'decrypt');
+
+/**
+ * The roles that may open answers but not numbers (api): the number key's policy lets them decrypt
+ * only under the context `kind = answer`.
+ */
+export const ANSWER_ONLY_OPENERS = functionsWhere((s) => s.answers === 'open' && s.numberKey !== 'decrypt');
 
 /** The roles that may use the messages key: its policy names them, and only them (rooms alone). */
 export const MESSAGES_KEY_USERS = functionsWhere((s) => s.messagesKey !== undefined);

@@ -1,6 +1,7 @@
 /**
- * Every HTTP route except the two number routes and the rooms (shared/http/session-routes.ts).
- * It never touches a number, so it has no KMS permission at all.
+ * Every HTTP route except the two number routes, a proposal's answer and the rooms
+ * (shared/http/session-routes.ts). It never touches a number: its only KMS permission is to open
+ * a side's answer to a proposal (the context `kind = answer`), for that side's own view.
  */
 import { apiHandler } from '../../shared/http/handler';
 import { sessionRoutes } from '../../shared/http/session-routes';
@@ -9,6 +10,7 @@ import {
   fingerprintKey,
   idempotency,
   invitationTokens,
+  sealer,
   sessionStore,
 } from '../../shared/runtime/dependencies';
 import { createLogger } from '../../shared/runtime/logger';
@@ -17,5 +19,11 @@ export const handler = apiHandler({
   logger: createLogger('api'),
   clock: businessClock,
   idempotency: idempotency(fingerprintKey()),
-  routes: sessionRoutes({ store: sessionStore(), clock: businessClock, tokens: invitationTokens() }),
+  routes: sessionRoutes({
+    store: sessionStore(),
+    clock: businessClock,
+    tokens: invitationTokens(),
+    // On AWS its role may decrypt a side's answer to a proposal and nothing else (lib/function-settings.ts).
+    answers: sealer(),
+  }),
 });

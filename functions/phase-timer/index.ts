@@ -14,7 +14,7 @@ import type { Context } from 'aws-lambda';
 import { errorFacts, errorName } from '../../shared/adapters/errors';
 import type { TimerInput } from '../../shared/adapters/scheduler-timer';
 import { type PhaseTimerResult, PhaseTimerService } from '../../shared/app/phase-timer-service';
-import { ALL_TIMER_EVENTS } from '../../shared/app/timers';
+import { TIMER_EVENTS } from '../../shared/app/timers';
 import { businessClock } from '../../shared/runtime/clock';
 import { sessionStore } from '../../shared/runtime/dependencies';
 import { createLogger } from '../../shared/runtime/logger';
@@ -28,7 +28,7 @@ function isTimerInput(event: unknown): event is TimerInput {
     typeof e?.sessionId === 'string' &&
     e.sessionId !== '' &&
     typeof e.event === 'string' &&
-    (ALL_TIMER_EVENTS as string[]).includes(e.event)
+    (TIMER_EVENTS as string[]).includes(e.event)
   );
 }
 

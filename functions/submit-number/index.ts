@@ -1,6 +1,7 @@
 /**
- * `PUT /sessions/{id}/number`: takes a number from the internet, seals it and commits the move.
- * It may only encrypt: it can never read a number back.
+ * `PUT /sessions/{id}/number`: takes a number from the internet, seals it and commits the move;
+ * `POST /sessions/{id}/proposals/current/answer`: seals a side's answer to a proposal the same way.
+ * It may only encrypt: it can never read a number or an answer back.
  */
 import { apiHandler } from '../../shared/http/handler';
 import { submitNumberRoutes } from '../../shared/http/number-routes';

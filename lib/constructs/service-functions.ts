@@ -18,6 +18,21 @@ export const SEAL_CONTEXT_CONDITIONS = {
   StringLike: { 'kms:EncryptionContext:sessionId': '?*', 'kms:EncryptionContext:seq': '?*' },
 };
 
+/**
+ * KMS calls for a side's answer to a proposal must carry exactly an answer's context:
+ * {sessionId, side, proposal, kind: answer}. A number's context has no `kind`, so a role holding
+ * only this statement can never open a number.
+ */
+export const ANSWER_CONTEXT_CONDITIONS = {
+  'ForAllValues:StringEquals': { 'kms:EncryptionContextKeys': ['sessionId', 'side', 'proposal', 'kind'] },
+  Null: { 'kms:EncryptionContextKeys': 'false' },
+  StringEquals: {
+    'kms:EncryptionContext:side': ['claimant', 'respondent'],
+    'kms:EncryptionContext:kind': 'answer',
+  },
+  StringLike: { 'kms:EncryptionContext:sessionId': '?*', 'kms:EncryptionContext:proposal': '?*' },
+};
+
 /** The rooms of a session (docs/rules.md, openapi.yaml): the only values `room` may take. */
 export const ROOMS = [...ROOM_NAMES];
 
@@ -90,6 +105,17 @@ export function createServiceFunctions(
           actions: [encrypt ? 'kms:Encrypt' : 'kms:Decrypt'],
           resources: [numberKey.keyArn],
           conditions: SEAL_CONTEXT_CONDITIONS,
+        }),
+      );
+    }
+    if (settings.answers !== undefined) {
+      const seal = settings.answers === 'seal';
+      fn.role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          sid: seal ? 'SealAnswers' : 'OpenAnswers',
+          actions: [seal ? 'kms:Encrypt' : 'kms:Decrypt'],
+          resources: [numberKey.keyArn],
+          conditions: ANSWER_CONTEXT_CONDITIONS,
         }),
       );
     }

@@ -9,6 +9,7 @@ import { TABLE } from '../../shared/table/definition';
 import type { AppConfig } from '../config';
 import { sealingKey } from '../constructs/sealing-key';
 import {
+  ANSWER_ONLY_OPENERS,
   FINGERPRINT_KEY_READERS,
   INVITATION_KEY_READERS,
   MESSAGES_KEY_USERS,
@@ -72,7 +73,9 @@ export class StatefulStack extends Stack {
     //  * kms:Decrypt only for principals whose ARN is the match or the own-number role, and
     //    only when an IAM policy of that role allows it as well. The roles are named by ARN in a
     //    condition, not as principals: KMS rejects principals that do not exist yet, and those
-    //    roles live in the stateless stack, which is deployed after this one.
+    //    roles live in the stateless stack, which is deployed after this one;
+    //  * kms:Decrypt for the api role only under the context `kind = answer`: a side's sealed
+    //    answer to a proposal, never a number.
     // Reading a number therefore takes a change to this policy, to those roles' trust or
     // policies, or to those functions' code: all are CloudTrail events with alarms.
     const account = new iam.AccountRootPrincipal();
@@ -94,6 +97,19 @@ export class StatefulStack extends Stack {
           actions: ['kms:Decrypt'],
           resources: ['*'],
           conditions: { ArnEquals: { 'aws:PrincipalArn': roles(NUMBER_KEY_DECRYPTERS) } },
+        }),
+        // A side's answer to a proposal is sealed under this key with `kind = answer` in its
+        // context (numbers have no `kind`). The api role may decrypt that and only that, to show a
+        // side its own answer (docs/rules.md, "Double-blind proposals"): never a number.
+        new iam.PolicyStatement({
+          sid: 'DecryptAnswersOnlyApi',
+          principals: [account],
+          actions: ['kms:Decrypt'],
+          resources: ['*'],
+          conditions: {
+            ArnEquals: { 'aws:PrincipalArn': roles(ANSWER_ONLY_OPENERS) },
+            StringEquals: { 'kms:EncryptionContext:kind': 'answer' },
+          },
         }),
       ],
     });

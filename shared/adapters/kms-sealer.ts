@@ -3,11 +3,22 @@
  * {sessionId, side, seq}, `Decrypt` with the same context and key id, so a ciphertext moved to
  * another session, side or seq fails to open. The plaintext is always 8 bytes, so KMS ciphertexts
  * under one key all have the same length.
+ *
+ * A side's answer to a proposal is sealed under the same key with the context
+ * {sessionId, side, proposal, kind: answer} (8 bytes too): the key policy lets the api role decrypt
+ * under `kind = answer` only, and a number's context has no `kind`.
  */
 import { DecryptCommand, EncryptCommand, type KMSClient } from '@aws-sdk/client-kms';
-import type { SealContext, Sealer } from '../ports';
+import type { AnswerContext, AnswerOpener, AnswerSealer, SealContext, Sealer } from '../ports';
 import { DependencyError, dependencyFailure } from './errors';
-import { decodeAmount, encodeAmount, encryptionContext } from './sealed-plaintext';
+import {
+  answerEncryptionContext,
+  decodeAmount,
+  decodeAnswer,
+  encodeAmount,
+  encodeAnswer,
+  encryptionContext,
+} from './sealed-plaintext';
 
 export interface KmsSealerOptions {
   client: KMSClient;
@@ -15,7 +26,7 @@ export interface KmsSealerOptions {
   keyId: string;
 }
 
-export class KmsSealer implements Sealer {
+export class KmsSealer implements Sealer, AnswerSealer, AnswerOpener {
   private readonly client: KMSClient;
   private readonly keyId: string;
 
@@ -26,16 +37,27 @@ export class KmsSealer implements Sealer {
 
   /** Throws RangeError on an invalid amount or context (a caller's bug), DependencyError on KMS failures. */
   async sealNumber(amount: bigint, context: SealContext): Promise<Uint8Array> {
-    const plaintext = encodeAmount(amount);
-    const encryptionContextMap = encryptionContext(context);
+    return this.encrypt(encodeAmount(amount), encryptionContext(context));
+  }
+
+  async sealAnswer(accept: boolean, context: AnswerContext): Promise<Uint8Array> {
+    return this.encrypt(encodeAnswer(accept), answerEncryptionContext(context));
+  }
+
+  /** Throws DependencyError when KMS fails or refuses (wrong context, tampered ciphertext). */
+  async openNumber(sealed: Uint8Array, context: SealContext): Promise<bigint> {
+    return this.decrypt(sealed, encryptionContext(context), decodeAmount);
+  }
+
+  async openAnswer(sealed: Uint8Array, context: AnswerContext): Promise<boolean> {
+    return this.decrypt(sealed, answerEncryptionContext(context), decodeAnswer);
+  }
+
+  private async encrypt(plaintext: Uint8Array, context: Record<string, string>): Promise<Uint8Array> {
     let ciphertext: Uint8Array | undefined;
     try {
       const output = await this.client.send(
-        new EncryptCommand({
-          KeyId: this.keyId,
-          Plaintext: plaintext,
-          EncryptionContext: encryptionContextMap,
-        }),
+        new EncryptCommand({ KeyId: this.keyId, Plaintext: plaintext, EncryptionContext: context }),
       );
       ciphertext = output.CiphertextBlob;
     } catch (error) {
@@ -47,17 +69,15 @@ export class KmsSealer implements Sealer {
     return ciphertext;
   }
 
-  /** Throws DependencyError when KMS fails or refuses (wrong context, tampered ciphertext). */
-  async openNumber(sealed: Uint8Array, context: SealContext): Promise<bigint> {
-    const encryptionContextMap = encryptionContext(context);
+  private async decrypt<T>(
+    sealed: Uint8Array,
+    context: Record<string, string>,
+    decode: (plaintext: Uint8Array) => T,
+  ): Promise<T> {
     let plaintext: Uint8Array | undefined;
     try {
       const output = await this.client.send(
-        new DecryptCommand({
-          KeyId: this.keyId,
-          CiphertextBlob: sealed,
-          EncryptionContext: encryptionContextMap,
-        }),
+        new DecryptCommand({ KeyId: this.keyId, CiphertextBlob: sealed, EncryptionContext: context }),
       );
       plaintext = output.Plaintext;
     } catch (error) {
@@ -65,7 +85,7 @@ export class KmsSealer implements Sealer {
     }
     if (plaintext === undefined) throw new DependencyError('kms', 'Decrypt', 'MissingPlaintext');
     try {
-      return decodeAmount(plaintext);
+      return decode(plaintext);
     } catch {
       throw new DependencyError('kms', 'Decrypt', 'InvalidPlaintext');
     } finally {

@@ -3,7 +3,7 @@
  * ciphertext has the same length whatever the amount (docs/rules.md, "Who learns what"). Errors never contain the amount.
  */
 import { MAX_AMOUNT, MIN_AMOUNT, SIDES } from '../engine/types';
-import type { SealContext } from '../ports';
+import type { AnswerContext, SealContext } from '../ports';
 
 export const SEALED_PLAINTEXT_BYTES = 8;
 
@@ -46,4 +46,51 @@ export function encryptionContext(context: SealContext): Record<'sessionId' | 's
 export function canonicalContext(context: SealContext): string {
   const { sessionId, side, seq } = encryptionContext(context);
   return JSON.stringify({ seq, sessionId, side });
+}
+
+/**
+ * A side's answer as exactly 8 bytes, like an amount, so an answer's ciphertext has the length of
+ * any other whatever the answer: 1 for yes, 0 for no, in the last byte.
+ */
+export function encodeAnswer(accept: boolean): Uint8Array {
+  if (typeof accept !== 'boolean') throw new RangeError('answer to seal must be a boolean');
+  const bytes = new Uint8Array(SEALED_PLAINTEXT_BYTES);
+  bytes[SEALED_PLAINTEXT_BYTES - 1] = accept ? 1 : 0;
+  return bytes;
+}
+
+/** Decodes an 8-byte answer; rejects any other length or value. */
+export function decodeAnswer(bytes: Uint8Array): boolean {
+  if (bytes.byteLength !== SEALED_PLAINTEXT_BYTES) throw new RangeError('sealed answer has the wrong length');
+  const last = bytes[SEALED_PLAINTEXT_BYTES - 1];
+  if (bytes.subarray(0, SEALED_PLAINTEXT_BYTES - 1).some((b) => b !== 0) || (last !== 0 && last !== 1)) {
+    throw new RangeError('sealed answer is not an answer');
+  }
+  return last === 1;
+}
+
+/** The value of `kind` in an answer's encryption context; a number's context has no `kind`. */
+export const ANSWER_KIND = 'answer';
+
+/**
+ * An answer's encryption context as KMS takes it: {sessionId, side, proposal, kind: answer}.
+ * The key policy lets the api role decrypt only under `kind = answer`.
+ */
+export function answerEncryptionContext(
+  context: AnswerContext,
+): Record<'sessionId' | 'side' | 'proposal' | 'kind', string> {
+  const { sessionId, side, proposal } = context;
+  if (typeof sessionId !== 'string' || sessionId === '')
+    throw new RangeError('answer context: empty session id');
+  if (!SIDES.includes(side)) throw new RangeError('answer context: unknown side');
+  if (!Number.isSafeInteger(proposal) || proposal < 1) {
+    throw new RangeError('answer context: proposal must be an integer ≥ 1');
+  }
+  return { sessionId, side, proposal: String(proposal), kind: ANSWER_KIND };
+}
+
+/** An answer's encryption context as canonical JSON (keys sorted): the local sealer's AAD. */
+export function canonicalAnswerContext(context: AnswerContext): string {
+  const { kind, proposal, sessionId, side } = answerEncryptionContext(context);
+  return JSON.stringify({ kind, proposal, sessionId, side });
 }

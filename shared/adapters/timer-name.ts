@@ -8,7 +8,9 @@
  * - otherwise `h.<first 32 base64url characters of SHA-256(sessionId)>.<event>` (192 bits).
  *
  * The two forms cannot collide: base64url has no '.', so a direct name has exactly one '.', a
- * hashed name exactly two.
+ * hashed name exactly two. A timer of one proposal of the session (docs/rules.md, "Double-blind
+ * proposals") appends `.p<number>`: its last part has a digit, which no event name has, so it
+ * cannot collide with a name without one either.
  */
 import { createHash } from 'node:crypto';
 import type { TimerEvent } from '../ports';
@@ -19,10 +21,14 @@ const BASE64URL = /^[A-Za-z0-9_-]+$/;
 const EVENT = /^[a-z_]+$/;
 const HASH_CHARS = 32;
 
-export function timerName(sessionId: string, event: TimerEvent): string {
+export function timerName(sessionId: string, event: TimerEvent, proposal?: number): string {
   if (!EVENT.test(event)) throw new RangeError('timer event must be lower-case letters and _');
-  const direct = `${sessionId}.${event}`;
+  if (proposal !== undefined && (!Number.isSafeInteger(proposal) || proposal < 1 || proposal > 9999)) {
+    throw new RangeError('timer proposal must be an integer 1–9999');
+  }
+  const suffix = proposal === undefined ? '' : `.p${proposal}`;
+  const direct = `${sessionId}.${event}${suffix}`;
   if (BASE64URL.test(sessionId) && direct.length <= TIMER_NAME_MAX_LENGTH) return direct;
   const digest = createHash('sha256').update(sessionId, 'utf8').digest('base64url').slice(0, HASH_CHARS);
-  return `h.${digest}.${event}`;
+  return `h.${digest}.${event}${suffix}`;
 }

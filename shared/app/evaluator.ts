@@ -11,18 +11,29 @@
  * session"; the state is always read fresh, so a second run finds nothing pending and changes
  * nothing (it may still finalize an end that has come due). Amounts live only in local variables
  * of one call: never logged, never returned, never stored.
+ *
+ * A proposal's move (docs/rules.md, "Double-blind proposals") takes its turn in the same order: a
+ * consent that completed a computed request opens the two standing numbers as of its seq and
+ * computes the proposal; an answer that completed a proposal's answers opens both sealed answers
+ * and closes it. Answers, like amounts, live only in local variables of one call.
  */
 import {
+  closeAnsweredProposal,
   type DomainEvent,
+  evaluateComputedProposal,
   evaluateNext,
   finalizeDue,
   isRejection,
+  type Move,
   nextEvaluation,
   otherSide,
+  proposalInPlay,
   type RandomSource,
+  type Result,
+  type Session,
   type Side,
 } from '../engine';
-import type { Clock, Sealer, SessionStore } from '../ports';
+import type { AnswerOpener, Clock, Sealer, SessionStore } from '../ports';
 import { runCommand } from './command';
 import type { SessionRecord } from './session-record';
 
@@ -30,7 +41,7 @@ export const MATCH_ACTOR = { by: 'match' } as const;
 
 export interface EvaluatorDeps {
   store: SessionStore;
-  sealer: Sealer;
+  sealer: Sealer & AnswerOpener;
   random: RandomSource;
   clock: Clock;
 }
@@ -52,6 +63,17 @@ export class SealedNumberError extends Error {
   ) {
     super(`Sealed number for seq ${seq} of session ${sessionId} is missing.`);
     this.name = 'SealedNumberError';
+  }
+}
+
+/** A side's sealed answer is missing where both were recorded: a bug or tampering. */
+export class SealedAnswerError extends Error {
+  constructor(
+    readonly sessionId: string,
+    readonly proposal: number,
+  ) {
+    super(`Sealed answer to proposal ${proposal} of session ${sessionId} is missing.`);
+    this.name = 'SealedAnswerError';
   }
 }
 
@@ -77,12 +99,17 @@ export class Evaluator {
             const next = nextEvaluation(session);
             if (!next) break;
             const { move, otherSeq } = next;
-            // With no standing number on the other side there is nothing to compare: open nothing.
-            const otherAmount =
-              otherSeq === null ? null : await this.open(record, opened, otherSide(move.side), otherSeq);
-            const moverAmount =
-              otherAmount === null ? null : await this.open(record, opened, move.side, move.seq);
-            const result = evaluateNext(session, { seq: move.seq, moverAmount, otherAmount }, random, now);
+            let result: Result;
+            if (move.proposal) {
+              result = await this.evaluateProposal(record, session, move, opened, now);
+            } else {
+              // With no standing number on the other side there is nothing to compare: open nothing.
+              const otherAmount =
+                otherSeq === null ? null : await this.open(record, opened, otherSide(move.side), otherSeq);
+              const moverAmount =
+                otherAmount === null ? null : await this.open(record, opened, move.side, move.seq);
+              result = evaluateNext(session, { seq: move.seq, moverAmount, otherAmount }, random, now);
+            }
             if (isRejection(result)) throw new Error(`engine refused seq ${move.seq}: ${result.rejected}`);
             session = result.session;
             events.push(...result.events);
@@ -101,6 +128,39 @@ export class Evaluator {
     } finally {
       opened.clear();
     }
+  }
+
+  /**
+   * A proposal's move: what it needs is opened only while the session still plays that proposal
+   * (otherwise the engine records the move as void and nothing is opened).
+   */
+  private async evaluateProposal(
+    record: SessionRecord,
+    session: Session,
+    move: Move,
+    opened: Map<number, bigint>,
+    now: number,
+  ): Promise<Result> {
+    const inPlay = proposalInPlay(session, move) !== null;
+    if (move.proposal!.kind === 'computed') {
+      const { claimant, respondent } = session.standingSeq;
+      const demand = inPlay ? await this.open(record, opened, 'claimant', claimant!) : 0n;
+      const offer = inPlay ? await this.open(record, opened, 'respondent', respondent!) : 0n;
+      return evaluateComputedProposal(session, { seq: move.seq, demand, offer }, this.deps.random, now);
+    }
+    const answers = { claimant: false, respondent: false };
+    if (inPlay) {
+      for (const side of ['claimant', 'respondent'] as const) {
+        answers[side] = await this.openAnswer(record, side, move.proposal!.number);
+      }
+    }
+    return closeAnsweredProposal(session, { seq: move.seq, answers }, now);
+  }
+
+  private async openAnswer(record: SessionRecord, side: Side, proposal: number): Promise<boolean> {
+    const sealed = record.answers?.proposal === proposal ? record.answers.sealed[side] : undefined;
+    if (!sealed) throw new SealedAnswerError(record.session.id, proposal);
+    return this.deps.sealer.openAnswer(sealed, { sessionId: record.session.id, side, proposal });
   }
 
   private async open(

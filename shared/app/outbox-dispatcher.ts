@@ -56,6 +56,9 @@ const STILL_TRUE: Partial<Record<Notice['template'], string[]>> = {
   initial_round_reminder: ['initial_round'],
   adjustment_opened: ['adjustment'],
   adjustment_reminder: ['adjustment'],
+  proposal_requested: ['adjustment'],
+  proposal_opened: ['adjustment'],
+  proposal_reminder: ['adjustment'],
 };
 
 /** Whether a notice no longer holds: its invitation is gone, or its phase is over. */

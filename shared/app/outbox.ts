@@ -6,6 +6,7 @@
 import { timerName } from '../adapters/timer-name';
 import { type DomainEvent, initialRoundEndsAt, type Outcome, SIDES } from '../engine';
 import type { TimerRequest } from '../ports';
+import { type ProposalNotice, proposalOutbox } from './proposal-outbox';
 import type { SessionRecord } from './session-record';
 import { ALL_TIMER_EVENTS, type Reminder, timersFor } from './timers';
 
@@ -35,7 +36,8 @@ export type Notice =
       terms: string | null;
     }
   | { template: 'no_deal'; to: string[]; at: number }
-  | { template: 'withdrawn'; to: string[]; at: number };
+  | { template: 'withdrawn'; to: string[]; at: number }
+  | ProposalNotice;
 
 export interface OutboxRecord {
   /** Deterministic where the event happens once per session, so a retry writes no second one. */
@@ -161,6 +163,7 @@ export function outboxFor(record: SessionRecord, events: DomainEvent[], now: num
         });
         break;
       default:
+        records.push(...proposalOutbox(record, event, base));
         break;
     }
   }

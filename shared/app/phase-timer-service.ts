@@ -17,13 +17,18 @@
  *   also checks the session's revision: a timer that fires twice (or the reconciler doing the
  *   same) sends one reminder, and nobody gets one computed from a state that just changed. A
  *   reminder whose phase already ended is skipped.
+ * - `proposal_respond_by`: `finalizeDue`, which closes an open proposal at its `respondBy` once
+ *   every accepted write is evaluated (docs/rules.md, "Double-blind proposals").
+ *   `proposal_reminder`: while the latest proposal is open and its reminder window runs, one
+ *   record per side that has not answered, to that side's members only, written the same way.
  */
-import { type DomainEvent, effectivePhase, finalizeDue } from '../engine';
+import { type DomainEvent, effectivePhase, effectiveProposals, finalizeDue } from '../engine';
 import type { Clock, SessionStore, TimerEvent } from '../ports';
 import { retryOnConflict, runCommand } from './command';
 import { reminderId, reminderRecord } from './outbox';
+import { proposalReminderRecords } from './proposal-outbox';
 import type { SessionRecord } from './session-record';
-import { type Reminder, reminderWindow } from './timers';
+import { proposalReminderWindow, type Reminder, reminderWindow } from './timers';
 
 export const PHASE_TIMER_ACTOR = { by: 'phase-timer' } as const;
 
@@ -53,7 +58,10 @@ export class PhaseTimerService {
       case 'initial_round_opens':
       case 'initial_round_deadline':
       case 'session_end':
+      case 'proposal_respond_by':
         return this.finalize(input.sessionId);
+      case 'proposal_reminder':
+        return this.remindProposal(input.sessionId);
       case 'initial_round_reminder':
       case 'adjustment_reminder':
         return this.remind(input.sessionId, input.event);
@@ -100,6 +108,35 @@ export class PhaseTimerService {
         return { action: 'skipped', reason: 'already_sent' } as const;
       }
       return { action: 'reminder_sent', to: outbox.notice?.to.length ?? 0 } as const;
+    });
+  }
+
+  /** Reminds each side that has not answered the open proposal, once (see the file's comment). */
+  async remindProposal(sessionId: string): Promise<PhaseTimerResult> {
+    const { store, clock } = this.deps;
+    return retryOnConflict(async () => {
+      const record = await store.load(sessionId);
+      if (!record) return { action: 'skipped', reason: 'no_session' } as const;
+      const now = clock();
+      if (effectivePhase(record.session, now) !== 'adjustment') {
+        return { action: 'skipped', reason: 'phase_over' } as const;
+      }
+      const current = effectiveProposals(record.session, now).current;
+      const window = current ? proposalReminderWindow(current) : null;
+      if (!window) return { action: 'skipped', reason: 'not_applicable' } as const;
+      if (now < window.from) return { action: 'skipped', reason: 'early' } as const;
+      if (now >= window.until) return { action: 'skipped', reason: 'phase_over' } as const;
+      const records = proposalReminderRecords(record, now);
+      if (records.length === 0) return { action: 'skipped', reason: 'no_recipient' } as const;
+      let to = 0;
+      for (const outbox of records) {
+        if (await store.hasOutbox(sessionId, outbox.id)) continue;
+        // A ConflictError (the session changed, an answer came in) propagates: decide again.
+        if ((await store.addOutbox(outbox, record.rev)) === 'written') to += outbox.notice?.to.length ?? 0;
+      }
+      return to > 0
+        ? ({ action: 'reminder_sent', to } as const)
+        : ({ action: 'skipped', reason: 'already_sent' } as const);
     });
   }
 

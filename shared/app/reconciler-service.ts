@@ -13,7 +13,8 @@
  * - **phase change or end overdue**: `finalizeDue` and commit if it produced events (phase-timer's
  *   own code path, conditional on the revision, retried on conflict).
  * - **reminder overdue** (its time passed, its phase still on, not yet written): phase-timer's
- *   reminder path, which writes the deterministic outbox record at most once.
+ *   reminder path, which writes the deterministic outbox record at most once; likewise an open
+ *   proposal's reminder.
  * - **timers**: ensures the timers the session's current phase still needs in the future
  *   (step-2 opening, step-2 deadline and reminder, session end and step-3 reminder).
  *   Timer.ensure is idempotent by name, so an existing timer is left as it is and a missing one
@@ -24,10 +25,10 @@
  * dispatches it. Re-drives back off exponentially per item (1, 2, 4 … up to 60 minutes apart), so
  * a record that keeps failing does not flood the failure queue.
  */
-import { finalizeDue } from '../engine';
+import { effectiveProposals, finalizeDue } from '../engine';
 import type { ActiveSession, Clock, PendingOutbox, Redrive, Timer, WorkIndex } from '../ports';
 import type { PhaseTimerService } from './phase-timer-service';
-import { type Reminder, reminderWindow, timersFor } from './timers';
+import { proposalReminderWindow, type Reminder, reminderWindow, timersFor } from './timers';
 
 export const RECONCILER_ACTOR = { by: 'reconciler' } as const;
 const MINUTE = 60_000;
@@ -163,6 +164,12 @@ export class ReconcilerService {
         const result = await this.deps.phaseTimer.remind(session.id, reminder);
         if (result.action === 'reminder_sent') report.reminders++;
       }
+    }
+    const proposal = effectiveProposals(session, now).current;
+    const proposalWindow = proposal ? proposalReminderWindow(proposal) : null;
+    if (proposalWindow && now >= proposalWindow.from && now < proposalWindow.until) {
+      const result = await this.deps.phaseTimer.remindProposal(session.id);
+      if (result.action === 'reminder_sent') report.reminders++;
     }
 
     // Only timers due soon: a lost timer is re-created before it matters, without a CreateSchedule

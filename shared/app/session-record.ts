@@ -38,6 +38,17 @@ export interface SessionRecord {
   latest: Record<Side, { seq: number; at: number } | null>;
   /** Optimistic lock: every write of the session item checks and bumps it. */
   rev: number;
+  /**
+   * The sides' sealed answers to the latest proposal (docs/rules.md, "Double-blind proposals"):
+   * never in plaintext anywhere. Deleted when a new proposal starts and when the session ends.
+   */
+  answers?: SealedAnswers | null;
+}
+
+export interface SealedAnswers {
+  /** The proposal's number: each answer is sealed under it. */
+  proposal: number;
+  sealed: Partial<Record<Side, Uint8Array>>;
 }
 
 export function roleOf(record: SessionRecord, email: string): Role | null {
@@ -54,4 +65,11 @@ export function pruneSealed(record: SessionRecord): Record<string, Uint8Array> {
     ...Object.values(record.latest).flatMap((l) => (l ? [l.seq] : [])),
   ]);
   return Object.fromEntries(Object.entries(record.sealed).filter(([seq]) => needed.has(Number(seq))));
+}
+
+/** Keeps the sealed answers only while they belong to the latest proposal of a running session. */
+export function pruneAnswers(record: SessionRecord): SealedAnswers | null {
+  const { session, answers } = record;
+  if (!answers || session.outcome || session.ended) return null;
+  return session.proposals.current?.number === answers.proposal ? answers : null;
 }

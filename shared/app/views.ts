@@ -7,8 +7,11 @@
 import {
   adjustmentEndsAt,
   effectivePhase,
+  effectiveProposals,
   initialRoundEndsAt,
   isEnded,
+  type ProposalKind,
+  type ProposalState,
   type Role,
   type Side,
 } from '../engine';
@@ -37,6 +40,8 @@ export interface SessionView {
     adjustmentSeconds: number;
   };
   bonusPercent: number;
+  proposalGapPercent: number;
+  proposal: ProposalView | null;
   outcome: {
     amount: number;
     baseAmount: number;
@@ -44,6 +49,34 @@ export interface SessionView {
     reachedIn: string;
     settledAt: string;
   } | null;
+}
+
+/**
+ * The latest proposal (docs/rules.md, "Double-blind proposals"). Nothing in it depends on whether
+ * or how the other side answered: only `myAnswer`, the caller's own side's answer.
+ */
+export interface ProposalView {
+  kind: ProposalKind;
+  state: ProposalState;
+  requestedBy: Side | null;
+  amount: number | null;
+  respondBy: string | null;
+  myAnswer: boolean | null;
+  history: { kind: ProposalKind; state: ProposalState }[];
+}
+
+function proposalView(record: SessionRecord, now: number, myAnswer: boolean | null): ProposalView | null {
+  const { current, history } = effectiveProposals(record.session, now);
+  if (!current) return null;
+  return {
+    kind: current.kind,
+    state: current.state,
+    requestedBy: current.requestedBy,
+    amount: current.amount === null ? null : Number(current.amount),
+    respondBy: isoSeconds(current.respondBy),
+    myAnswer,
+    history: history.map((h) => ({ kind: h.kind, state: h.state })),
+  };
 }
 
 function membersOf(record: SessionRecord, role: Role, includePending: boolean): MemberView[] {
@@ -59,7 +92,16 @@ function membersOf(record: SessionRecord, role: Role, includePending: boolean): 
   return [...joined, ...pending];
 }
 
-export function sessionView(record: SessionRecord, myRole: Role, now: number): SessionView {
+/**
+ * `myAnswer` is the caller's side's answer to the latest proposal, opened by the caller
+ * (shared/app/my-answer.ts): this function never opens anything.
+ */
+export function sessionView(
+  record: SessionRecord,
+  myRole: Role,
+  now: number,
+  myAnswer: boolean | null = null,
+): SessionView {
   const { session } = record;
   const phase = effectivePhase(session, now);
   const opened = session.initialRoundStartsAt !== null && now >= session.initialRoundStartsAt;
@@ -95,6 +137,8 @@ export function sessionView(record: SessionRecord, myRole: Role, now: number): S
       adjustmentSeconds: session.adjustmentSeconds,
     },
     bonusPercent: session.bonusPercent,
+    proposalGapPercent: session.proposalGapPercent,
+    proposal: proposalView(record, now, myRole === 'mediator' ? null : myAnswer),
     outcome: session.outcome
       ? {
           amount: Number(session.outcome.amount),

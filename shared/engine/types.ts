@@ -21,6 +21,9 @@ export type Phase =
 /** The step in which a number was accepted: step 2 (`initial_round`) or step 3 (`adjustment`). */
 export type Step = 'initial_round' | 'adjustment';
 
+/** Where a deal was reached: by the numbers in step 2 or 3, or by a double-blind proposal. */
+export type ReachedIn = Step | 'proposal';
+
 /** Amounts are integers in the currency's minor unit: 1 ≤ amount ≤ 10^15. */
 export const MIN_AMOUNT = 1n;
 export const MAX_AMOUNT = 10n ** 15n;
@@ -33,6 +36,6 @@ export interface Outcome {
   amount: bigint;
   baseAmount: bigint;
   bonusSide: Side | null;
-  reachedIn: Step;
+  reachedIn: ReachedIn;
   settledAt: number;
 }

@@ -34,8 +34,16 @@ export interface RouteRequest {
   params: Record<string, string>;
   query: Record<string, string>;
   body: BodySource;
-  /** The receipt of this request's Idempotency-Key (undefined without one). */
-  receipt<T>(present: (result: T) => HttpResult): PendingReceipt<T>;
+  /**
+   * The receipt of this request's Idempotency-Key (undefined without one). `present` says what
+   * is stored for a retry; a route whose answer holds something that must never be stored in
+   * plaintext (a side's answer to a proposal) stores it without that, and `replayed` puts it back
+   * from the retried request, which is JSON-equal to the first.
+   */
+  receipt<T>(
+    present: (result: T) => HttpResult,
+    options?: { replayed?: (stored: HttpResult) => HttpResult },
+  ): PendingReceipt<T>;
 }
 
 export type Route = (request: RouteRequest) => Promise<HttpResult>;
@@ -110,14 +118,19 @@ export function apiHandler(options: ApiHandlerOptions) {
     const caller = context.caller ?? callerFromClaims(authorizerClaims(event));
     const claim = claimKey(event, caller, options);
     let receiptAsked = false;
+    let replayed = (stored: HttpResult) => stored;
     const request: RouteRequest = {
       caller,
       params: (event.pathParameters ?? {}) as Record<string, string>,
       query: (event.queryStringParameters ?? {}) as Record<string, string>,
       body: event,
-      receipt: <T>(present: (result: T) => HttpResult) => {
+      receipt: <T>(
+        present: (result: T) => HttpResult,
+        receiptOptions: { replayed?: (stored: HttpResult) => HttpResult } = {},
+      ) => {
         if (!claim) return undefined;
         receiptAsked = true;
+        if (receiptOptions.replayed) replayed = receiptOptions.replayed;
         const receipt = claim.then((started) => {
           if ('replay' in started) throw new Replay(started.replay);
           const { guard } = started;
@@ -135,11 +148,11 @@ export function apiHandler(options: ApiHandlerOptions) {
     try {
       result = await route(request);
     } catch (error) {
-      if (error instanceof Replay) return toApiResult(error.response);
+      if (error instanceof Replay) return toApiResult(replayed(error.response));
       const failure = httpFailure(error);
       if (claim) {
         const started = await claim; // a 409/422 of the key itself wins over the route's failure
-        if ('replay' in started) return toApiResult(started.replay);
+        if ('replay' in started) return toApiResult(replayed(started.replay));
         // 4xx answers are kept for the key; 5xx are not, so a retry runs again.
         if (failure.statusCode < 500) await started.guard.completeAlone(failure).catch(() => undefined);
         else await started.guard.release().catch(() => undefined);

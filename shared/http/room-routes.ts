@@ -16,7 +16,7 @@ import type { MessagePage } from '../ports';
 import { invalidBody } from './errors';
 import type { Routes } from './handler';
 import { created, ok } from './present';
-import { consentBody, messageBody, parseBody } from './schemas';
+import { jointConsentBody, messageBody, parseBody } from './schemas';
 
 export const DEFAULT_PAGE = 50;
 const LIMIT = /^[1-9][0-9]{0,2}$/;
@@ -88,7 +88,7 @@ export function roomRoutes(deps: RoomsDeps): Routes {
           // `{}`; an empty body is read as `{}`, as for a withdrawal.
           input: () => {
             checkIdempotencyKey(body.headers);
-            return parseBody(consentBody, body, { emptyIs: {} });
+            return parseBody(jointConsentBody, body, { emptyIs: {} });
           },
         }),
       }),

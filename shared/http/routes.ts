@@ -22,6 +22,10 @@ export const API_ROUTES: readonly ApiRoute[] = [
   { method: 'PUT', path: '/sessions/{id}/terms', fn: 'api' },
   { method: 'POST', path: '/sessions/{id}/terms/accept', fn: 'api' },
   { method: 'POST', path: '/sessions/{id}/withdraw', fn: 'api' },
+  { method: 'POST', path: '/sessions/{id}/proposals', fn: 'api' },
+  { method: 'POST', path: '/sessions/{id}/proposals/current/consent', fn: 'api' },
+  // An answer is sealed: served where kms:Encrypt is (shared/app/sessions/answer-proposal.ts).
+  { method: 'POST', path: '/sessions/{id}/proposals/current/answer', fn: 'submit-number' },
   { method: 'PUT', path: '/sessions/{id}/number', fn: 'submit-number' },
   { method: 'GET', path: '/sessions/{id}/number', fn: 'own-number' },
   // Rooms: a function of their own, the only one that may use the messages key.

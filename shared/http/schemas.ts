@@ -69,6 +69,9 @@ export const createSessionBody = v.strictObject({
     wholeNumber('adjustmentSeconds', LIMITS.adjustmentSeconds.min, LIMITS.adjustmentSeconds.max),
   ),
   bonusPercent: v.optional(wholeNumber('bonusPercent', LIMITS.bonusPercent.min, LIMITS.bonusPercent.max)),
+  proposalGapPercent: v.optional(
+    wholeNumber('proposalGapPercent', LIMITS.proposalGapPercent.min, LIMITS.proposalGapPercent.max),
+  ),
 });
 
 export const inviteBody = v.strictObject({ email: email('email'), role: role('role') });
@@ -96,7 +99,20 @@ export const withdrawBody = v.strictObject({});
 export const messageBody = v.strictObject({
   text: text('text', { min: 1, max: MESSAGE_LENGTH, multiline: true }),
 });
-export const consentBody = v.strictObject({});
+export const jointConsentBody = v.strictObject({});
+/** A mediator's proposal names an amount; a computed one takes none (docs/rules.md, "Double-blind proposals"). */
+export const proposalBody = v.pipe(
+  v.strictObject({
+    kind: v.picklist(['mediator', 'computed'], 'kind must be mediator or computed'),
+    amount: v.optional(wholeNumber('amount', 1, Number(MAX_AMOUNT), ' (minor units)')),
+  }),
+  v.check(
+    (body) => (body.kind === 'mediator') === (body.amount !== undefined),
+    'amount is required for a mediator’s proposal and not allowed for a computed one',
+  ),
+);
+export const consentBody = v.strictObject({ consent: v.boolean('consent must be true or false') });
+export const answerBody = v.strictObject({ accept: v.boolean('accept must be true or false') });
 
 /**
  * Unknown field names are the caller's own text: one could hold a number (`{"4817263": true}`).
@@ -145,9 +161,14 @@ export function parseBody<S extends v.GenericSchema>(
 
 /** Peeks at one string field of a body without validating it (for checks that come before 400). */
 export function peekField(source: BodySource, field: string): string | undefined {
+  const value = peekValue(source, field);
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** Peeks at one field of a body without validating it: undefined when the body does not parse. */
+export function peekValue(source: BodySource, field: string): unknown {
   try {
-    const value = (readJson(source) as Record<string, unknown> | null)?.[field];
-    return typeof value === 'string' ? value : undefined;
+    return (readJson(source) as Record<string, unknown> | null)?.[field];
   } catch {
     return undefined;
   }

@@ -1,7 +1,8 @@
 /**
  * The routes of the `api` function (openapi.yaml): sessions, invitations, terms, withdraw,
- * currencies. Each route parses what it needs, calls one use case and says how its result is
- * answered. None of them touches a number: the api function has no KMS permission at all.
+ * proposals (asking and consenting), currencies. Each route parses what it needs, calls one use
+ * case and says how its result is answered. None of them touches a number: the api function may
+ * only open a side's answer to a proposal, for that side's own view (`myAnswer`).
  */
 import type { CommandDeps } from '../app/command';
 import type { InvitationTokens } from '../app/invitation-token';
@@ -9,25 +10,31 @@ import { acceptInvitation, previewInvitation } from '../app/sessions/accept-invi
 import { createSessionFor } from '../app/sessions/create-session';
 import { listCurrencies } from '../app/sessions/currencies';
 import { invite, revokeInvitation } from '../app/sessions/invite';
+import { consentToComputedProposal, requestProposal } from '../app/sessions/proposals';
 import { getSession, listSessions } from '../app/sessions/read-sessions';
 import { acceptTerms, proposeTerms } from '../app/sessions/terms';
 import { withdraw } from '../app/sessions/withdraw';
+import type { AnswerOpener } from '../ports';
 import type { Routes } from './handler';
 import { created, noContent, ok } from './present';
 import {
   acceptInvitationBody,
   acceptTermsBody,
+  consentBody,
   createSessionBody,
   inviteBody,
   parseBody,
   peekField,
   previewInvitationBody,
+  proposalBody,
   termsBody,
   withdrawBody,
 } from './schemas';
 
 export interface SessionRoutesDeps extends CommandDeps {
   tokens: InvitationTokens;
+  /** Opens the caller's own side's answer for `myAnswer`: answers only, never a number. */
+  answers: AnswerOpener;
 }
 
 /**
@@ -97,6 +104,27 @@ export function sessionRoutes(deps: SessionRoutesDeps): Routes {
           deps,
           // `{}`; an empty body is read as `{}` (there is nothing to say but "withdraw").
           { caller, sessionId: params.id!, input: () => parseBody(withdrawBody, body, { emptyIs: {} }) },
+          receipt(ok),
+        ),
+      ),
+    'POST /sessions/{id}/proposals': async ({ caller, params, body, receipt }) =>
+      created(
+        await requestProposal(
+          deps,
+          {
+            caller,
+            sessionId: params.id!,
+            requestedKind: peekField(body, 'kind'),
+            input: () => parseBody(proposalBody, body),
+          },
+          receipt(created),
+        ),
+      ),
+    'POST /sessions/{id}/proposals/current/consent': async ({ caller, params, body, receipt }) =>
+      ok(
+        await consentToComputedProposal(
+          deps,
+          { caller, sessionId: params.id!, input: () => parseBody(consentBody, body) },
           receipt(ok),
         ),
       ),

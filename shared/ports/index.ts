@@ -21,6 +21,28 @@ export interface Sealer {
   openNumber(sealed: Uint8Array, context: SealContext): Promise<bigint>;
 }
 
+/**
+ * The encryption context a side's answer to a proposal is bound to (docs/rules.md, "Double-blind
+ * proposals"). The adapters add `kind: answer`, which no number's context carries, so a role
+ * allowed to open answers only (the api function) can never open a number.
+ */
+export interface AnswerContext {
+  sessionId: string;
+  side: Side;
+  /** The proposal's number within the session. */
+  proposal: number;
+}
+
+/** Seals a side's answer (fixed width, whatever the answer) under the numbers key. */
+export interface AnswerSealer {
+  sealAnswer(accept: boolean, context: AnswerContext): Promise<Uint8Array>;
+}
+
+/** Opens a sealed answer; a ciphertext moved to another session, side or proposal fails to open. */
+export interface AnswerOpener {
+  openAnswer(sealed: Uint8Array, context: AnswerContext): Promise<boolean>;
+}
+
 /** An email ready to send. Never contains a submitted number. */
 export interface Email {
   to: string[];
@@ -47,7 +69,9 @@ export type TimerEvent =
   | 'initial_round_reminder'
   | 'initial_round_deadline'
   | 'adjustment_reminder'
-  | 'session_end';
+  | 'session_end'
+  | 'proposal_respond_by'
+  | 'proposal_reminder';
 
 export interface Timer {
   /** Idempotent: an existing timer of the same name is left as it is. */

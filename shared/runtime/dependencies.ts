@@ -47,6 +47,8 @@ import { SesMailer } from '../adapters/ses-mailer';
 import { InvitationTokens } from '../app/invitation-token';
 import { Idempotency } from '../http/idempotency';
 import type {
+  AnswerOpener,
+  AnswerSealer,
   FingerprintKey,
   Mailer,
   MessageSealer,
@@ -106,8 +108,12 @@ export function invitationTokens(): InvitationTokens {
   return new InvitationTokens(invitationKey());
 }
 
-/** The sealer: KMS on AWS, AES-256-GCM with a local key file locally. Loaded lazily, once. */
-export function sealer(): Sealer {
+/**
+ * The sealer of numbers and proposal answers: KMS on AWS, AES-256-GCM with a local key file
+ * locally. Loaded lazily, once. What a function may really do with it is its role's business
+ * (lib/function-settings.ts): api may open answers only, submit-number may only seal.
+ */
+export function sealer(): Sealer & AnswerSealer & AnswerOpener {
   const file = optionalEnv('LOCAL_SEALER_KEY_FILE');
   if (!file) return new KmsSealer({ client: kmsClient(), keyId: requiredEnv('KEY_ID') });
   let local: Promise<LocalSealer> | undefined;
@@ -123,6 +129,8 @@ export function sealer(): Sealer {
   return {
     sealNumber: async (amount, context) => (await get()).sealNumber(amount, context),
     openNumber: async (sealed, context) => (await get()).openNumber(sealed, context),
+    sealAnswer: async (accept, context) => (await get()).sealAnswer(accept, context),
+    openAnswer: async (sealed, context) => (await get()).openAnswer(sealed, context),
   };
 }
 

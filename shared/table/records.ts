@@ -25,6 +25,25 @@ function auditDetail(event: DomainEvent): Item {
       return { role: event.role };
     case 'Withdrawn':
       return { side: event.side };
+    // A proposal's events keep its number, the side and the seq: never its amount, never an answer.
+    case 'ProposalRequested':
+    case 'ProposalDeclined':
+      return { proposal: event.proposal, side: event.side };
+    case 'ProposalConsented':
+      return { proposal: event.proposal, side: event.side, seq: event.seq };
+    case 'ProposalAnswered':
+      return {
+        proposal: event.proposal,
+        side: event.side,
+        ...(event.seq === null ? {} : { seq: event.seq }),
+      };
+    case 'ProposalOpened':
+      return { proposal: event.proposal, kind: event.kind, respondBy: event.respondBy };
+    case 'ProposalClosed':
+      return { proposal: event.proposal, state: event.state };
+    case 'ProposalRefused':
+    case 'ProposalVoided':
+      return { proposal: event.proposal };
     default:
       return {};
   }

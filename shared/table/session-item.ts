@@ -3,8 +3,16 @@
  * projections written in the same transaction for the two lookups that start elsewhere (a user's
  * sessions, an invitation token).
  */
-import type { Invitation, Member, SessionRecord } from '../app/session-record';
-import type { Outcome, Role, Session, Side } from '../engine';
+import type { Invitation, Member, SealedAnswers, SessionRecord } from '../app/session-record';
+import {
+  LIMITS,
+  noProposals,
+  type Outcome,
+  type Proposals,
+  type Role,
+  type Session,
+  type Side,
+} from '../engine';
 import {
   invitationSk,
   memberSk,
@@ -42,6 +50,29 @@ function outcomeFromItem(value: unknown): Outcome | null {
   };
 }
 
+/** A proposal's amount is not secret once open; stored as a string (amounts may exceed 2^53). */
+function proposalsToItem(proposals: Proposals) {
+  const { current } = proposals;
+  return {
+    ...proposals,
+    current: current ? { ...current, amount: current.amount?.toString() ?? null } : null,
+  };
+}
+
+/** Sessions stored before proposals existed read as having none, with the default gap. */
+function proposalsFromItem(value: unknown): Proposals {
+  if (!value) return noProposals();
+  const proposals = value as Proposals;
+  const { current } = proposals;
+  const amount = current?.amount;
+  return {
+    ...proposals,
+    current: current
+      ? { ...current, amount: amount === null || amount === undefined ? null : BigInt(amount) }
+      : null,
+  };
+}
+
 /** Active sessions sit in the sparse work index so the reconciler can find them. */
 const isActive = (record: SessionRecord) => !record.session.outcome && !record.session.ended;
 
@@ -53,6 +84,7 @@ export function toItem(record: SessionRecord, options: { matchDue?: boolean } = 
     type: 'session',
     ...session,
     outcome: outcomeToItem(session.outcome),
+    proposals: proposalsToItem(session.proposals),
     // Stored so operators can see where a session is; views use the effective phase.
     phase: session.announcedPhase,
     createdBy: record.createdBy,
@@ -63,6 +95,7 @@ export function toItem(record: SessionRecord, options: { matchDue?: boolean } = 
     latest: record.latest,
     rev: record.rev,
   };
+  if (record.answers) item.answers = record.answers;
   if (isActive(record)) {
     item.workPk = WORK.activeSessions;
     item.workSk = session.id;
@@ -91,10 +124,18 @@ export function fromItem(item: Item): SessionRecord {
     latest,
     rev,
     outcome,
+    proposals,
+    proposalGapPercent,
+    answers,
     ...rest
   } = item;
   return {
-    session: { ...(rest as unknown as Session), outcome: outcomeFromItem(outcome) },
+    session: {
+      ...(rest as unknown as Session),
+      outcome: outcomeFromItem(outcome),
+      proposalGapPercent: (proposalGapPercent as number | undefined) ?? LIMITS.proposalGapPercent.default,
+      proposals: proposalsFromItem(proposals),
+    },
     createdBy: createdBy as string,
     members: members as Member[],
     invitations: invitations as Invitation[],
@@ -102,6 +143,7 @@ export function fromItem(item: Item): SessionRecord {
     sealed: (sealed ?? {}) as Record<string, Uint8Array>,
     latest: latest as SessionRecord['latest'],
     rev: rev as number,
+    answers: (answers as SealedAnswers | undefined) ?? null,
   };
 }
 

@@ -41,6 +41,8 @@ export interface ExpectedView {
   caseNumber?: string | null;
   currency?: string;
   bonusPercent?: number;
+  proposalGapPercent?: number;
+  proposal?: unknown;
 }
 
 export function expectedView(e: ExpectedView): Json {
@@ -66,6 +68,8 @@ export function expectedView(e: ExpectedView): Json {
       ...e.schedule,
     },
     bonusPercent: e.bonusPercent ?? 5,
+    proposalGapPercent: e.proposalGapPercent ?? 30,
+    proposal: e.proposal ?? null,
     outcome: e.outcome ?? null,
   };
 }

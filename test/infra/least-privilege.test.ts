@@ -52,19 +52,33 @@ const coversAny = (statement: Json, wanted: string[]) =>
   actionsOf(statement).some((pattern) => wanted.some((action) => actionCovers(pattern, action)));
 
 describe('who can read a number (docs/deploy.md)', () => {
-  it('lets only the match and own-number roles decrypt numbers (and rooms only messages), in every IAM policy of every stack', () => {
+  it('lets only the match and own-number roles decrypt numbers, api and match only answers (and rooms only messages), in every IAM policy of every stack', () => {
     // Prepare
     const decrypting = statements.filter(
       (s) => s.statement.Effect === 'Allow' && coversAny(s.statement, DECRYPT_CAPABLE),
     );
     const onKey = (key: string) => decrypting.filter((s) => flatten(s.statement.Resource).includes(key));
+    const contextKeys = (statement: Json) =>
+      statement.Condition?.['ForAllValues:StringEquals']?.['kms:EncryptionContextKeys'];
 
     // Act
-    const numberRoles = new Set(onKey('NumberKey').map((s) => s.role));
+    const numberRoles = new Set(
+      onKey('NumberKey')
+        .filter((s) => flatten(contextKeys(s.statement)) === flatten(['sessionId', 'side', 'seq']))
+        .map((s) => s.role),
+    );
+    const answerRoles = new Set(
+      onKey('NumberKey')
+        .filter((s) => s.statement.Condition?.StringEquals?.['kms:EncryptionContext:kind'] === 'answer')
+        .map((s) => s.role),
+    );
     const messageRoles = new Set(onKey('MessagesKey').map((s) => s.role));
 
-    // Assess
+    // Assess: every decryption under the number key is bound either to a number's context or to
+    // an answer's (`kind = answer`, which no number's context carries)
     expect(numberRoles).toEqual(new Set(['match', 'own-number']));
+    expect(answerRoles).toEqual(new Set(['api', 'match']));
+    expect(onKey('NumberKey')).toHaveLength(4);
     expect(messageRoles).toEqual(new Set(['rooms']));
     for (const { statement } of onKey('NumberKey')) expect(actionsOf(statement)).toEqual(['kms:Decrypt']);
     for (const { statement } of onKey('MessagesKey')) {
@@ -99,7 +113,7 @@ describe('who can read a number (docs/deploy.md)', () => {
     expect(resources(app.templates.stateless, 'AWS::IAM::ManagedPolicy')).toEqual([]);
   });
 
-  it('lets the key policy decrypt only for principals whose ARN is the match or own-number role', () => {
+  it('lets the key policy decrypt only for principals whose ARN is the match or own-number role, and for api only answers', () => {
     // Prepare
     const [[, key]] = resources(app.templates.stateful, 'AWS::KMS::Key') as [[string, Json]];
     const policy = key.Properties.KeyPolicy.Statement as Json[];
@@ -112,14 +126,23 @@ describe('who can read a number (docs/deploy.md)', () => {
 
     // Assess
     expect(wildcards).toEqual([]);
-    expect(decrypting).toHaveLength(1);
-    const [statement] = decrypting;
-    expect(actionsOf(statement)).toEqual(['kms:Decrypt']);
-    expect(Object.keys(statement.Condition)).toEqual(['ArnEquals']);
-    expect(Object.keys(statement.Condition.ArnEquals)).toEqual(['aws:PrincipalArn']);
-    expect(asArray(statement.Condition.ArnEquals['aws:PrincipalArn']).map(flatten)).toEqual([
+    expect(decrypting).toHaveLength(2);
+    const [numbers, answers] = decrypting;
+    expect(actionsOf(numbers)).toEqual(['kms:Decrypt']);
+    expect(Object.keys(numbers.Condition)).toEqual(['ArnEquals']);
+    expect(Object.keys(numbers.Condition.ArnEquals)).toEqual(['aws:PrincipalArn']);
+    expect(asArray(numbers.Condition.ArnEquals['aws:PrincipalArn']).map(flatten)).toEqual([
       'arn:{AWS::Partition}:iam::{AWS::AccountId}:role/Backchannel-dev-match-{AWS::Region}',
       'arn:{AWS::Partition}:iam::{AWS::AccountId}:role/Backchannel-dev-own-number-{AWS::Region}',
+    ]);
+    // The api role: only under an answer's context (`kind = answer`; a number's has no `kind`).
+    expect(actionsOf(answers)).toEqual(['kms:Decrypt']);
+    expect(answers.Condition).toEqual({
+      ArnEquals: { 'aws:PrincipalArn': expect.anything() },
+      StringEquals: { 'kms:EncryptionContext:kind': 'answer' },
+    });
+    expect(asArray(answers.Condition.ArnEquals['aws:PrincipalArn']).map(flatten)).toEqual([
+      'arn:{AWS::Partition}:iam::{AWS::AccountId}:role/Backchannel-dev-api-{AWS::Region}',
     ]);
   });
 
@@ -134,7 +157,7 @@ describe('who can read a number (docs/deploy.md)', () => {
     expect(names).toContain('Backchannel-dev-own-number-{AWS::Region}');
   });
 
-  it('gives submit-number kms:Encrypt only, bound to the encryption context, and api no KMS at all', () => {
+  it('gives submit-number kms:Encrypt only, bound to the encryption context, and api nothing but opening answers', () => {
     // Prepare
     const kms = (role: string) =>
       allowedActions(statements, role).filter((a) => a.toLowerCase().startsWith('kms:'));
@@ -142,9 +165,9 @@ describe('who can read a number (docs/deploy.md)', () => {
       (s) => s.role === 'submit-number' && actionsOf(s.statement).includes('kms:Encrypt'),
     );
 
-    // Act / Assess
-    expect(kms('submit-number')).toEqual(['kms:Encrypt']);
-    expect(kms('api')).toEqual([]);
+    // Act / Assess: submit-number seals numbers and answers, each under its own context
+    expect(kms('submit-number')).toEqual(['kms:Encrypt', 'kms:Encrypt']);
+    expect(kms('api')).toEqual(['kms:Decrypt']);
     for (const role of ['notify', 'phase-timer', 'reconciler', 'scheduler']) expect(kms(role)).toEqual([]);
     expect(encrypt?.statement.Condition['ForAllValues:StringEquals']['kms:EncryptionContextKeys']).toEqual([
       'sessionId',
@@ -231,6 +254,114 @@ describe('who can read a number (docs/deploy.md)', () => {
 
     // Assess
     expect(readers).toEqual(new Set(['api', 'submit-number', 'notify']));
+  });
+});
+
+/**
+ * A small evaluator of the condition operators the number key's policies use, to ask "may this
+ * role decrypt under this encryption context?" of the synthesized policies: allowed only when an
+ * Allow statement of the role's IAM policies and one of the key policy both match.
+ */
+type Context = Record<string, string>;
+
+function conditionHolds(condition: Json | undefined, principalArn: string, context: Context): boolean {
+  const value = (key: string): string | string[] | undefined => {
+    if (key === 'aws:PrincipalArn') return principalArn;
+    if (key === 'kms:EncryptionContextKeys') return Object.keys(context);
+    const name = /^kms:EncryptionContext:(.+)$/.exec(key)?.[1];
+    return name === undefined ? undefined : context[name];
+  };
+  const like = (pattern: string, text: string) =>
+    new RegExp(
+      `^${pattern
+        .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+        .replace(/\*/g, '.*')
+        .replace(/\?/g, '.')}$`,
+    ).test(text);
+  return Object.entries((condition ?? {}) as Record<string, Record<string, Json>>).every(
+    ([operator, tests]) =>
+      Object.entries(tests).every(([key, expected]) => {
+        const wanted = asArray<Json>(expected).map(flatten);
+        const actual = value(key);
+        switch (operator) {
+          case 'ForAllValues:StringEquals':
+            return asArray(actual).every((v) => wanted.includes(v));
+          case 'Null':
+            return (actual === undefined || asArray(actual).length === 0) === (wanted[0] === 'true');
+          case 'StringEquals':
+          case 'ArnEquals':
+            return typeof actual === 'string' && wanted.includes(actual);
+          case 'StringLike':
+            return typeof actual === 'string' && wanted.some((w) => like(w, actual));
+          default:
+            throw new Error(`no evaluator for ${operator}`);
+        }
+      }),
+  );
+}
+
+describe('who can read an answer to a proposal (docs/rules.md, "Double-blind proposals")', () => {
+  const principal = (fn: string) =>
+    `arn:{AWS::Partition}:iam::{AWS::AccountId}:role/Backchannel-dev-${fn}-{AWS::Region}`;
+  const mayDecrypt = (fn: string, context: Context): boolean => {
+    const [[, key]] = resources(app.templates.stateful, 'AWS::KMS::Key') as [[string, Json]];
+    const keyPolicy = key.Properties.KeyPolicy.Statement as Json[];
+    const byIam = statements.some(
+      (s) =>
+        s.role === fn &&
+        (s.statement.Effect ?? 'Allow') === 'Allow' &&
+        coversAny(s.statement, ['kms:Decrypt']) &&
+        flatten(s.statement.Resource).includes('NumberKey') &&
+        conditionHolds(s.statement.Condition, principal(fn), context),
+    );
+    const byKeyPolicy = keyPolicy.some(
+      (s) =>
+        s.Effect === 'Allow' &&
+        coversAny(s, ['kms:Decrypt']) &&
+        conditionHolds(s.Condition, principal(fn), context),
+    );
+    return byIam && byKeyPolicy;
+  };
+  const NUMBER = { sessionId: 'S1', side: 'claimant', seq: '4' };
+  const ANSWER = { sessionId: 'S1', side: 'claimant', proposal: '2', kind: 'answer' };
+
+  it('lets the api role open an answer but never a number', () => {
+    // Act
+    const answer = mayDecrypt('api', ANSWER);
+    const number = mayDecrypt('api', NUMBER);
+    const numberCalledAnAnswer = mayDecrypt('api', { ...NUMBER, kind: 'answer' });
+    const numberWithAnotherKind = mayDecrypt('api', { ...NUMBER, proposal: '2', kind: 'number' });
+
+    // Assess
+    expect(answer).toBe(true);
+    expect(number).toBe(false);
+    expect(numberCalledAnAnswer).toBe(false);
+    expect(numberWithAnotherKind).toBe(false);
+  });
+
+  it('lets match open both, own-number only numbers, and nobody else either', () => {
+    // Act
+    const who = (context: Context) => FUNCTIONS.filter((fn) => mayDecrypt(fn, context));
+
+    // Assess
+    expect(who(NUMBER)).toEqual(['own-number', 'match']);
+    expect(who(ANSWER)).toEqual(['api', 'match']);
+  });
+
+  it('lets only submit-number seal an answer, under an answer’s context only', () => {
+    // Prepare
+    const sealing = statements.filter(
+      (s) =>
+        (s.statement.Effect ?? 'Allow') === 'Allow' &&
+        coversAny(s.statement, ['kms:Encrypt']) &&
+        s.statement.Condition?.StringEquals?.['kms:EncryptionContext:kind'] === 'answer',
+    );
+
+    // Act / Assess
+    expect(sealing.map((s) => s.role)).toEqual(['submit-number']);
+    expect(sealing[0]!.statement.Condition['ForAllValues:StringEquals']['kms:EncryptionContextKeys']).toEqual(
+      ['sessionId', 'side', 'proposal', 'kind'],
+    );
   });
 });
 
@@ -322,11 +453,13 @@ describe('who can read a room message', () => {
     for (const statement of numberUsers.filter((s) => s.Condition)) {
       expect(rolesNamed(statement)).not.toContain(role('rooms'));
     }
-    // The number key lets nobody generate data keys, and decrypts only for its two roles.
+    // The number key lets nobody generate data keys, and decrypts only for its two roles (and
+    // for api, answers only).
     expect(numberUsers.filter((s) => coversAny(s, ['kms:GenerateDataKey']))).toEqual([]);
     expect(numberUsers.filter((s) => coversAny(s, ['kms:Decrypt'])).flatMap(rolesNamed)).toEqual([
       role('match'),
       role('own-number'),
+      role('api'),
     ]);
   });
 

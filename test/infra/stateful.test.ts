@@ -115,6 +115,7 @@ describe('number key', () => {
       'KeyAdministrationWithoutUse',
       'EncryptAsIamAllows',
       'DecryptOnlyMatchAndOwnNumber',
+      'DecryptAnswersOnlyApi',
     ]);
   });
 });

@@ -78,7 +78,7 @@ describe('functions', () => {
 
     // Assess
     expect(contract).toEqual({
-      api: [...base, 'FINGERPRINT_SECRET_ARN', 'INVITATION_SECRET_ARN', ...jwt].sort(),
+      api: [...base, 'FINGERPRINT_SECRET_ARN', 'INVITATION_SECRET_ARN', 'KEY_ID', ...jwt].sort(),
       'submit-number': [...base, 'FINGERPRINT_SECRET_ARN', 'KEY_ID', ...jwt].sort(),
       'own-number': [...base, 'KEY_ID', ...jwt].sort(),
       match: [...base, 'KEY_ID'].sort(),
@@ -236,6 +236,9 @@ describe('HTTP API', () => {
         'POST /sessions/{id}/withdraw',
         'PUT /sessions/{id}/number',
         'PUT /sessions/{id}/terms',
+        'POST /sessions/{id}/proposals',
+        'POST /sessions/{id}/proposals/current/consent',
+        'POST /sessions/{id}/proposals/current/answer',
         'GET /sessions/{id}/rooms',
         'GET /sessions/{id}/rooms/{room}/messages',
         'POST /sessions/{id}/rooms/{room}/messages',
@@ -245,10 +248,16 @@ describe('HTTP API', () => {
     for (const route of routes) expect(route.AuthorizationType).toBe('JWT');
     expect(target('PUT /sessions/{id}/number')).toBe(functionId(t, 'submit-number'));
     expect(target('GET /sessions/{id}/number')).toBe(functionId(t, 'own-number'));
+    // An answer is sealed where kms:Encrypt is; asking and consenting touch nothing sealed.
+    expect(target('POST /sessions/{id}/proposals/current/answer')).toBe(functionId(t, 'submit-number'));
+    expect(target('POST /sessions/{id}/proposals')).toBe(functionId(t, 'api'));
+    expect(target('POST /sessions/{id}/proposals/current/consent')).toBe(functionId(t, 'api'));
     const rooms = keys.filter((k) => k.includes('/rooms'));
     expect(rooms).toHaveLength(4);
     for (const key of rooms) expect(target(key)).toBe(functionId(t, 'rooms'));
-    for (const key of keys.filter((k) => !k.endsWith('/number') && !k.includes('/rooms')))
+    for (const key of keys.filter(
+      (k) => !k.endsWith('/number') && !k.includes('/rooms') && !k.endsWith('/current/answer'),
+    ))
       expect(target(key)).toBe(functionId(t, 'api'));
   });
 

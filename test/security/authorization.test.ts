@@ -8,7 +8,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalIdentityProvider } from '../../local/services/jwt';
 import type { Caller, CapturedRuntime, RecordedResponse } from '../support/capture';
 import { startCapturedRuntime } from '../support/capture';
-import { expectStatus, freshEmail, joinedSession, openStep2, parties, type Session, submit } from './helpers';
+import {
+  expectStatus,
+  freshEmail,
+  joinedSession,
+  openStep2,
+  parties,
+  type Session,
+  submit,
+  untilPhase,
+} from './helpers';
 
 type Member = 'claimant member' | 'respondent member' | 'mediator';
 type Other = 'member of another session' | 'outsider';
@@ -39,7 +48,15 @@ interface Fixture extends Session {
   invited: Caller;
 }
 
-type State = 'setup' | 'step 2, claimant has a number' | 'withdrawn';
+type State =
+  | 'setup'
+  | 'step 2, claimant has a number'
+  | 'withdrawn'
+  | 'step 3'
+  | 'step 3, a mediator’s proposal open'
+  | 'step 3, the claimant answered'
+  | 'step 3, the claimant asked for a computed proposal'
+  | 'step 3, withdrawn with a proposal open';
 
 let rt: CapturedRuntime;
 let foreign: LocalIdentityProvider;
@@ -59,7 +76,28 @@ async function fixture(state: State): Promise<Fixture> {
   if (state === 'setup') return f;
   await openStep2(rt, f);
   await submit(rt, f.claimant, f.id, 123_456);
+  if (state.startsWith('step 3')) return inStep3(f, state);
   if (state === 'withdrawn') {
+    expectStatus(await rt.send(f.respondent, 'POST', `/sessions/${f.id}/withdraw`, { body: {} }), 200);
+  }
+  return f;
+}
+
+/** Step 3 (the respondent's lower offer closed step 2 without a deal), then the proposal state. */
+async function inStep3(f: Fixture, state: State): Promise<Fixture> {
+  await submit(rt, f.respondent, f.id, 100_000);
+  await untilPhase(rt, f.claimant, f.id, 'adjustment');
+  const proposals = `/sessions/${f.id}/proposals`;
+  if (state === 'step 3, the claimant asked for a computed proposal') {
+    expectStatus(await rt.send(f.claimant, 'POST', proposals, { body: { kind: 'computed' } }), 201);
+  } else if (state !== 'step 3') {
+    const mediators = { body: { kind: 'mediator', amount: 110_000 } };
+    expectStatus(await rt.send(f.mediator, 'POST', proposals, mediators), 201);
+  }
+  const answer = (who: Caller) =>
+    rt.send(who, 'POST', `${proposals}/current/answer`, { body: { accept: true } });
+  if (state === 'step 3, the claimant answered') expectStatus(await answer(f.claimant), 200);
+  if (state === 'step 3, withdrawn with a proposal open') {
     expectStatus(await rt.send(f.respondent, 'POST', `/sessions/${f.id}/withdraw`, { body: {} }), 200);
   }
   return f;
@@ -396,6 +434,175 @@ const ROUTES: RouteSpec[] = [
       outsider: NOT_FOUND,
     },
   },
+  {
+    route: 'POST /sessions/{id}/proposals (a mediator’s, step 3)',
+    state: 'step 3',
+    request: (f) => ({
+      method: 'POST',
+      path: `/sessions/${f.id}/proposals`,
+      body: { kind: 'mediator', amount: 110_000 },
+    }),
+    expect: {
+      'claimant member': FORBIDDEN,
+      'respondent member': FORBIDDEN,
+      mediator: [201],
+      'member of another session': NOT_FOUND,
+      outsider: NOT_FOUND,
+    },
+    fresh: ['mediator'],
+  },
+  {
+    route: 'POST /sessions/{id}/proposals (a computed one, step 3)',
+    state: 'step 3',
+    request: (f) => ({ method: 'POST', path: `/sessions/${f.id}/proposals`, body: { kind: 'computed' } }),
+    expect: {
+      'claimant member': [201],
+      'respondent member': [201],
+      mediator: FORBIDDEN,
+      'member of another session': NOT_FOUND,
+      outsider: NOT_FOUND,
+    },
+    fresh: ['claimant member', 'respondent member'],
+  },
+  {
+    route: 'POST /sessions/{id}/proposals (step 2: not open)',
+    state: 'step 2, claimant has a number',
+    request: (f) => ({
+      method: 'POST',
+      path: `/sessions/${f.id}/proposals`,
+      body: { kind: 'mediator', amount: 110_000 },
+    }),
+    expect: {
+      'claimant member': FORBIDDEN,
+      'respondent member': FORBIDDEN,
+      mediator: [409, 'round_not_open'],
+      'member of another session': NOT_FOUND,
+      outsider: NOT_FOUND,
+    },
+  },
+  {
+    route: 'POST /sessions/{id}/proposals (a computed one while one is open)',
+    state: 'step 3, a mediator’s proposal open',
+    request: (f) => ({ method: 'POST', path: `/sessions/${f.id}/proposals`, body: { kind: 'computed' } }),
+    expect: {
+      'claimant member': [409, 'proposal_unavailable'],
+      'respondent member': [409, 'proposal_unavailable'],
+      mediator: FORBIDDEN,
+      'member of another session': NOT_FOUND,
+      outsider: NOT_FOUND,
+    },
+  },
+  {
+    route: 'POST /sessions/{id}/proposals (ended)',
+    state: 'withdrawn',
+    request: (f) => ({ method: 'POST', path: `/sessions/${f.id}/proposals`, body: { kind: 'computed' } }),
+    expect: {
+      'claimant member': [409, 'session_ended'],
+      'respondent member': [409, 'session_ended'],
+      mediator: FORBIDDEN,
+      'member of another session': NOT_FOUND,
+      outsider: NOT_FOUND,
+    },
+  },
+  {
+    route: 'POST /sessions/{id}/proposals/current/consent (the claimant asked)',
+    state: 'step 3, the claimant asked for a computed proposal',
+    request: (f) => ({
+      method: 'POST',
+      path: `/sessions/${f.id}/proposals/current/consent`,
+      body: { consent: false },
+    }),
+    expect: {
+      'claimant member': FORBIDDEN,
+      'respondent member': [200],
+      mediator: FORBIDDEN,
+      'member of another session': NOT_FOUND,
+      outsider: NOT_FOUND,
+    },
+    fresh: ['respondent member'],
+  },
+  {
+    route: 'POST /sessions/{id}/proposals/current/consent (nothing requested)',
+    state: 'step 3, a mediator’s proposal open',
+    request: (f) => ({
+      method: 'POST',
+      path: `/sessions/${f.id}/proposals/current/consent`,
+      body: { consent: true },
+    }),
+    expect: {
+      'claimant member': [409, 'no_proposal'],
+      'respondent member': [409, 'no_proposal'],
+      mediator: FORBIDDEN,
+      'member of another session': NOT_FOUND,
+      outsider: NOT_FOUND,
+    },
+  },
+  {
+    route: 'POST /sessions/{id}/proposals/current/answer (open)',
+    state: 'step 3, a mediator’s proposal open',
+    request: (f) => ({
+      method: 'POST',
+      path: `/sessions/${f.id}/proposals/current/answer`,
+      body: { accept: false },
+    }),
+    expect: {
+      'claimant member': [200],
+      'respondent member': [200],
+      mediator: FORBIDDEN,
+      'member of another session': NOT_FOUND,
+      outsider: NOT_FOUND,
+    },
+    fresh: ['claimant member', 'respondent member'],
+  },
+  {
+    route: 'POST /sessions/{id}/proposals/current/answer (the claimant has answered)',
+    state: 'step 3, the claimant answered',
+    request: (f) => ({
+      method: 'POST',
+      path: `/sessions/${f.id}/proposals/current/answer`,
+      body: { accept: true },
+    }),
+    expect: {
+      'claimant member': [409, 'already_answered'],
+      'respondent member': [200],
+      mediator: FORBIDDEN,
+      'member of another session': NOT_FOUND,
+      outsider: NOT_FOUND,
+    },
+    fresh: ['respondent member'],
+  },
+  {
+    route: 'POST /sessions/{id}/proposals/current/answer (none open: a request)',
+    state: 'step 3, the claimant asked for a computed proposal',
+    request: (f) => ({
+      method: 'POST',
+      path: `/sessions/${f.id}/proposals/current/answer`,
+      body: { accept: true },
+    }),
+    expect: {
+      'claimant member': [409, 'no_proposal'],
+      'respondent member': [409, 'no_proposal'],
+      mediator: FORBIDDEN,
+      'member of another session': NOT_FOUND,
+      outsider: NOT_FOUND,
+    },
+  },
+  {
+    route: 'POST /sessions/{id}/proposals/current/answer (ended)',
+    state: 'step 3, withdrawn with a proposal open',
+    request: (f) => ({
+      method: 'POST',
+      path: `/sessions/${f.id}/proposals/current/answer`,
+      body: { accept: true },
+    }),
+    expect: {
+      'claimant member': [409, 'session_ended'],
+      'respondent member': [409, 'session_ended'],
+      mediator: FORBIDDEN,
+      'member of another session': NOT_FOUND,
+      outsider: NOT_FOUND,
+    },
+  },
   // Rooms (the full room × caller × state matrix: rooms-authorization.test.ts).
   {
     route: 'GET /sessions/{id}/rooms',
@@ -596,6 +803,9 @@ describe('authorization matrix', () => {
         ['POST', `/sessions/${id}/withdraw`, {}],
         ['POST', `/sessions/${id}/invitations`, { email: 'a@b.example', role: 'respondent' }],
         ['DELETE', `/sessions/${id}/invitations/a%40b.example`],
+        ['POST', `/sessions/${id}/proposals`, { kind: 'computed' }],
+        ['POST', `/sessions/${id}/proposals/current/consent`, { consent: true }],
+        ['POST', `/sessions/${id}/proposals/current/answer`, { accept: true }],
         ['GET', `/sessions/${id}/rooms`],
         ['GET', `/sessions/${id}/rooms/joint/messages`],
         ['POST', `/sessions/${id}/rooms/joint/messages`, { text: 'x' }],
@@ -654,6 +864,39 @@ describe('authorization matrix', () => {
       what: '400 before 409: an invalid number while the round is not open',
       as: 'claimant member' as Kind,
       request: (f: Fixture) => ({ method: 'PUT', path: `/sessions/${f.id}/number`, body: { amount: 1.5 } }),
+      expected: [400, 'invalid_input'] as Expected,
+      state: 'setup' as State,
+    },
+    {
+      what: '403 before 400: a side naming an amount, an invalid one',
+      as: 'claimant member' as Kind,
+      request: (f: Fixture) => ({
+        method: 'POST',
+        path: `/sessions/${f.id}/proposals`,
+        body: { kind: 'mediator', amount: -1, extra: true },
+      }),
+      expected: FORBIDDEN,
+      state: 'step 3' as State,
+    },
+    {
+      what: '403 before 400: the mediator answering with an invalid body',
+      as: 'mediator' as Kind,
+      request: (f: Fixture) => ({
+        method: 'POST',
+        path: `/sessions/${f.id}/proposals/current/answer`,
+        body: { accept: 'yes' },
+      }),
+      expected: FORBIDDEN,
+      state: 'step 3, a mediator’s proposal open' as State,
+    },
+    {
+      what: '400 before 409: a mediator’s proposal of 0 before step 3',
+      as: 'mediator' as Kind,
+      request: (f: Fixture) => ({
+        method: 'POST',
+        path: `/sessions/${f.id}/proposals`,
+        body: { kind: 'mediator', amount: 0 },
+      }),
       expected: [400, 'invalid_input'] as Expected,
       state: 'setup' as State,
     },

@@ -15,11 +15,22 @@ import {
   startCapturedRuntime,
   toJson,
 } from '../support/capture';
-import { expectStatus, freshEmail, joinedSession, openStep2, parties, type Session } from './helpers';
+import {
+  expectStatus,
+  freshEmail,
+  joinedSession,
+  openStep2,
+  parties,
+  type Session,
+  submit,
+  untilPhase,
+} from './helpers';
 
 let rt: CapturedRuntime;
 let open: Session;
 let setup: Session;
+/** Step 3 with a mediator's proposal open: where a valid proposal body would change something. */
+let proposing: Session;
 let creator: Caller;
 let tried = 0;
 
@@ -167,6 +178,30 @@ function handWritten(): Case[] {
     () => creator,
   );
   const withdraw = on('POST withdraw', 'POST', () => `/sessions/${open.id}/withdraw`);
+  const propose = on(
+    'POST proposals',
+    'POST',
+    () => `/sessions/${proposing.id}/proposals`,
+    () => proposing.mediator!,
+  );
+  const ask = on(
+    'POST proposals (a side)',
+    'POST',
+    () => `/sessions/${proposing.id}/proposals`,
+    () => proposing.claimant,
+  );
+  const consent = on(
+    'POST consent',
+    'POST',
+    () => `/sessions/${proposing.id}/proposals/current/consent`,
+    () => proposing.respondent,
+  );
+  const answer = on(
+    'POST answer',
+    'POST',
+    () => `/sessions/${proposing.id}/proposals/current/answer`,
+    () => proposing.claimant,
+  );
   const badId = (name: string, method: string, path: () => string, body?: string): Case => ({
     name: `bad id: ${name}`,
     method,
@@ -423,6 +458,95 @@ function handWritten(): Case[] {
     withdraw('null', 'null'),
     withdraw('invalid JSON', '{'),
     withdraw('a string', '"withdraw"'),
+    // --- proposals: asking, consenting, answering ---
+    propose('no kind', '{}'),
+    propose('an unknown kind', '{"kind":"judge","amount":1000}'),
+    propose('a numeric kind', '{"kind":1,"amount":1000}'),
+    propose('kind in upper case', '{"kind":"MEDIATOR","amount":1000}'),
+    propose('a mediator’s proposal without an amount', '{"kind":"mediator"}'),
+    propose('amount 0', '{"kind":"mediator","amount":0}'),
+    propose('a negative amount', '{"kind":"mediator","amount":-4817263}'),
+    propose('a fractional amount', '{"kind":"mediator","amount":1.5}'),
+    propose(
+      'an amount whose written value is not an integer',
+      '{"kind":"mediator","amount":999.99999999999999999}',
+    ),
+    propose('10^15 + 1', '{"kind":"mediator","amount":1000000000000001}'),
+    propose('a numeric string', '{"kind":"mediator","amount":"4817263"}'),
+    propose('a null amount', '{"kind":"mediator","amount":null}'),
+    propose('an unknown field', '{"kind":"mediator","amount":1000,"note":"split it"}'),
+    propose('a numeric unknown field (never echoed)', '{"kind":"mediator","amount":1000,"4817263950":true}'),
+    propose('a duplicate kind', '{"kind":"mediator","kind":"computed","amount":1000}'),
+    propose('an array body', '[{"kind":"mediator","amount":1000}]'),
+    propose('a null body', 'null'),
+    propose('invalid JSON', '{"kind":"mediator",'),
+    propose('text/plain', '{"kind":"mediator","amount":1000}', {
+      status: 415,
+      code: 'unsupported_media_type',
+      options: { headers: { 'content-type': 'text/plain' } },
+    }),
+    ask('a computed proposal with an amount', '{"kind":"computed","amount":4817263}'),
+    ask('a computed proposal with an unknown field', '{"kind":"computed","split":true}'),
+    ask('a side naming an amount (403 before the body)', '{"kind":"mediator","amount":-1}', {
+      status: 403,
+      code: 'forbidden',
+    }),
+    consent('no consent', '{}'),
+    consent('consent as a string', '{"consent":"true"}'),
+    consent('consent as 1', '{"consent":1}'),
+    consent('consent null', '{"consent":null}'),
+    consent('an unknown field', '{"consent":true,"amount":4817263}'),
+    consent('an array body', '[true]'),
+    consent('the mediator consenting (403)', '{"consent":true}', {
+      as: () => proposing.mediator!,
+      status: 403,
+      code: 'forbidden',
+    }),
+    answer('no answer', '{}'),
+    answer('yes as a word', '{"accept":"yes"}'),
+    answer('accept as 1', '{"accept":1}'),
+    answer('accept null', '{"accept":null}'),
+    answer('accept in an array', '{"accept":[true]}'),
+    answer('an unknown field', '{"accept":true,"side":"respondent"}'),
+    answer('a duplicate accept', '{"accept":true,"accept":false}'),
+    answer('wrong case', '{"Accept":true}'),
+    answer('an empty body', ''),
+    answer('form encoding', 'accept=true', {
+      status: 415,
+      code: 'unsupported_media_type',
+      options: { headers: { 'content-type': 'application/x-www-form-urlencoded' } },
+    }),
+    answer('64 KiB + 1', padded('{"accept":true}', 64 * KIB + 1), { status: 413, code: 'payload_too_large' }),
+    answer(
+      'a valid Idempotency-Key with an invalid answer (the 400 is kept for the key)',
+      '{"accept":"no"}',
+      {
+        options: { headers: { 'idempotency-key': 'bad-answer-key-1' } },
+        storesKey: true,
+      },
+    ),
+    answer('the mediator answering (403)', '{"accept":true}', {
+      as: () => proposing.mediator!,
+      status: 403,
+      code: 'forbidden',
+    }),
+    answer('an outsider answering (404)', '{"accept":true}', {
+      as: () => creator,
+      status: 404,
+      code: 'not_found',
+    }),
+    badId(
+      'on the answer route',
+      'POST',
+      () => `/sessions/${'a'.repeat(200)}/proposals/current/answer`,
+      '{"accept":true}',
+    ),
+    badId(
+      'a proposal that is not "current"',
+      'POST',
+      () => `/sessions/${proposing.id}/proposals/1/answer`,
+      '{"accept":true}',
+    ),
     // --- bad ids ---
     badId('dot-dot', 'GET', () => '/sessions/%2e%2e'),
     badId('129 characters', 'GET', () => `/sessions/${'a'.repeat(129)}`),
@@ -453,6 +577,19 @@ describe('bad input', () => {
     open = await joinedSession(rt, await parties(rt, { mediator: true }), { title: 'Bad input' });
     await openStep2(rt, open);
     setup = await joinedSession(rt, await parties(rt), { title: 'Bad input: step 1' });
+    proposing = await joinedSession(rt, await parties(rt, { mediator: true }), {
+      title: 'Bad input: step 3',
+    });
+    await openStep2(rt, proposing);
+    await submit(rt, proposing.claimant, proposing.id, 200_000);
+    await submit(rt, proposing.respondent, proposing.id, 100_000);
+    await untilPhase(rt, proposing.claimant, proposing.id, 'adjustment');
+    expectStatus(
+      await rt.send(proposing.mediator!, 'POST', `/sessions/${proposing.id}/proposals`, {
+        body: { kind: 'mediator', amount: 150_000 },
+      }),
+      201,
+    );
     await rt.settle();
     baseline = await snapshot();
   });
@@ -524,6 +661,19 @@ describe('bad input', () => {
       ['PUT', 'terms', () => `/sessions/${setup.id}/terms`, () => setup.claimant],
       ['POST', 'terms/accept', () => `/sessions/${setup.id}/terms/accept`, () => setup.claimant],
       ['POST', 'accept', () => '/invitations/accept', () => creator],
+      ['POST', 'proposals', () => `/sessions/${proposing.id}/proposals`, () => proposing.claimant],
+      [
+        'POST',
+        'consent',
+        () => `/sessions/${proposing.id}/proposals/current/consent`,
+        () => proposing.respondent,
+      ],
+      [
+        'POST',
+        'answer',
+        () => `/sessions/${proposing.id}/proposals/current/answer`,
+        () => proposing.claimant,
+      ],
     ];
     const document = fc.oneof(
       fc.json({ maxDepth: 3 }),
@@ -546,7 +696,14 @@ describe('bad input', () => {
             Object.keys(parsed as object).length === 1) ||
           (name === 'accept' &&
             typeof (parsed as { token?: unknown })?.token === 'string' &&
-            Object.keys(parsed as object).length === 1);
+            Object.keys(parsed as object).length === 1) ||
+          (name === 'answer' &&
+            typeof (parsed as { accept?: unknown })?.accept === 'boolean' &&
+            Object.keys(parsed as object).length === 1) ||
+          (name === 'consent' &&
+            typeof (parsed as { consent?: unknown })?.consent === 'boolean' &&
+            Object.keys(parsed as object).length === 1) ||
+          (name === 'proposals' && (parsed as { kind?: unknown })?.kind !== undefined);
         fc.pre(!valid);
         await attempt({
           name: `generated ${method} ${name} ${json.slice(0, 80)}`,
@@ -601,12 +758,24 @@ describe('bad input', () => {
     );
   });
 
+  it('there are at least 30 hand-written cases on the proposal routes', () => {
+    expect(cases.filter(([name]) => /proposal|consent|answer/.test(name)).length).toBeGreaterThanOrEqual(30);
+  });
+
   it('after all of it, the sessions under attack are as they were', async () => {
     // Act
     const opened = await rt.send(open.claimant, 'GET', `/sessions/${open.id}`);
     const own = await rt.send(open.claimant, 'GET', `/sessions/${open.id}/number`);
+    const proposal = (await rt.send(proposing.claimant, 'GET', `/sessions/${proposing.id}`)).json.proposal;
 
-    // Assess: no number was ever accepted, and the count of cases is reported.
+    // Assess: no number was ever accepted, nobody answered, and the count of cases is reported.
+    expect(proposal).toMatchObject({
+      kind: 'mediator',
+      state: 'open',
+      amount: 150_000,
+      myAnswer: null,
+      history: [],
+    });
     expectStatus(opened, 200);
     expect(opened.json).toMatchObject({ phase: 'initial_round', sides: { claimant: { hasNumber: false } } });
     expectStatus(own, 404, 'no_number');

@@ -43,7 +43,9 @@ const A = {
 const B = { claimant: 4718293065n, respondent: 3926185047n, respondentMove: 4190357268n };
 const C = { claimant: 6602918437n, respondent: 2857306194n, claimantMove: 5138264907n };
 const EXACT = 9183726450817n;
-const ALL = [...Object.values(A), ...Object.values(B), ...Object.values(C), EXACT];
+/** A session that goes through proposals: two numbers 3.4% apart (a computed proposal opens). */
+const P = { claimant: 6148203957n, respondent: 5937281406n };
+const ALL = [...Object.values(A), ...Object.values(B), ...Object.values(C), ...Object.values(P), EXACT];
 
 let rt: CapturedRuntime;
 /** Who is on which side of which session: a side's own GET /number may show that side's numbers. */
@@ -167,6 +169,39 @@ async function lookAround(s: Session, others: { members?: Caller[]; outsider: Ca
     await rt.send(who, 'GET', '/sessions');
   }
   if (s.mediator) expectStatus(await rt.send(s.mediator, 'GET', `/sessions/${s.id}/number`), 403);
+}
+
+/** The answers each side gave, by session and proposal number: only that side may ever see one. */
+const answersGiven = new Map<string, Map<number, Partial<Record<Side, boolean>>>>();
+
+/** Every view of a proposal in every response: `myAnswer` is null but for the caller's own side's answer. */
+function answerLeaksInResponses(): { leaks: string[]; ownAnswersShown: number } {
+  const found: string[] = [];
+  let ownAnswersShown = 0;
+  for (const res of rt.responses) {
+    const views = Array.isArray(res.json?.sessions)
+      ? res.json.sessions
+      : res.json?.proposal
+        ? [res.json]
+        : [];
+    for (const view of views as {
+      id: string;
+      proposal?: { myAnswer: boolean | null; history: unknown[] };
+    }[]) {
+      const shown = view.proposal?.myAnswer ?? null;
+      if (shown === null) continue;
+      const side = res.caller.email ? sides.get(view.id)?.get(res.caller.email) : undefined;
+      const given = side
+        ? answersGiven.get(view.id)?.get(view.proposal!.history.length + 1)?.[side]
+        : undefined;
+      if (shown !== given) {
+        found.push(`response to ${res.caller.label} ${res.method} ${res.path}: myAnswer ${shown}`);
+      } else {
+        ownAnswersShown++;
+      }
+    }
+  }
+  return { leaks: found, ownAnswersShown };
 }
 
 async function ownNumber(who: Caller, s: Session) {
@@ -351,6 +386,90 @@ describe('nothing leaks', () => {
     expect(await leaksOf([EXACT], { exceptOutcome: true })).toEqual([]);
     const deal = (await rt.emails()).find((e) => e.subject === 'Deal reached: Leak test: exact');
     expect(deal?.text).toContain(amountForms(EXACT).find((f) => f.includes(',') && f.includes('.'))!);
+  });
+
+  it('proposals, computed and a mediator’s: no number, and nobody’s answer, anywhere but that side’s own view', async () => {
+    // Prepare: step 3 with two numbers 3.4% apart.
+    const s = await joinedSession(rt, await parties(rt, { mediator: true }), {
+      title: 'Leak test: proposals',
+    });
+    register(s);
+    answersGiven.set(s.id, new Map());
+    await openStep2(rt, s);
+    await put(s.claimant, s, 'claimant', P.claimant);
+    await put(s.respondent, s, 'respondent', P.respondent);
+    await untilPhase(rt, s.claimant, s.id, 'adjustment');
+    const look = () => lookAround(s, { outsider, stranger });
+    const proposals = `/sessions/${s.id}/proposals`;
+    const answer = async (who: Caller, side: Side, proposal: number, accept: boolean) => {
+      const given = answersGiven.get(s.id)!;
+      given.set(proposal, { ...given.get(proposal), [side]: accept });
+      expectStatus(await rt.send(who, 'POST', `${proposals}/current/answer`, { body: { accept } }), 200);
+    };
+
+    // Act: a computed proposal (yes, no: not accepted), then a mediator’s (yes, yes: a deal).
+    expectStatus(await rt.send(s.respondent, 'POST', proposals, { body: { kind: 'computed' } }), 201);
+    await look();
+    expectStatus(
+      await rt.send(s.claimant, 'POST', `${proposals}/current/consent`, { body: { consent: true } }),
+      200,
+    );
+    await rt.settle();
+    await look();
+    await answer(s.claimant, 'claimant', 1, true);
+    await look();
+    await answer(s.respondent, 'respondent', 1, false);
+    await rt.settle();
+    await look();
+    const closed = await view(rt, s.mediator!, s.id);
+    expectStatus(
+      await rt.send(s.mediator!, 'POST', proposals, { body: { kind: 'mediator', amount: 6_000_000_000 } }),
+      201,
+    );
+    await answer(s.respondent, 'respondent', 2, true);
+    await look();
+    await answer(s.claimant, 'claimant', 2, true);
+    const settled = await untilPhase(rt, s.mediator!, s.id, 'settled');
+    await look();
+
+    // Assess: the computed amount lay between the numbers; the deal is the mediator’s amount …
+    expect(closed.proposal).toMatchObject({ kind: 'computed', state: 'not_accepted', myAnswer: null });
+    expect(settled.outcome).toMatchObject({ amount: 6_000_000_000, reachedIn: 'proposal', bonusSide: null });
+    expect(settled.proposal).toMatchObject({
+      state: 'accepted',
+      history: [{ kind: 'computed', state: 'not_accepted' }],
+    });
+    // … answers are gone with the session, and no number is kept …
+    const item = await sessionItem(rt, s.id);
+    expect(item).toMatchObject({ sealed: {} });
+    expect(item.answers).toBeUndefined();
+    // … no response showed an answer to anyone but its own side …
+    const shown = answerLeaksInResponses();
+    expect(shown.leaks).toEqual([]);
+    expect(shown.ownAnswersShown).toBeGreaterThan(4);
+    // … no log line, item, stream record or email holds an answer or the body that carried it …
+    const c = await corpus();
+    for (const [name, text] of [
+      ['log output', c.logs],
+      ['table scan', c.table],
+      ['stream records', c.stream],
+      ['emails', c.emails],
+    ]) {
+      expect(text, name).not.toMatch(/"accept"|\\?"myAnswer\\?":(true|false)/);
+      expect(text, name).not.toMatch(/(claimant|respondent)( side)? (said|answered|accepted|rejected)/i);
+    }
+    // … the stored answers were ciphertext of one width …
+    const widths = new Set<number>();
+    for (const record of await rt.streamRecords()) {
+      for (const image of [record.dynamodb?.NewImage, record.dynamodb?.OldImage]) {
+        for (const value of Object.values(image?.answers?.M?.sealed?.M ?? {})) {
+          widths.add(Buffer.from(value.B as unknown as string, 'base64').length);
+        }
+      }
+    }
+    expect([...widths]).toEqual([36]);
+    // … and no number showed up anywhere it must not.
+    expect(await leaksOf(ALL.filter((a) => a !== EXACT))).toEqual([]);
   });
 
   it('an idempotency fingerprint is no oracle: nobody can make the service compute a matching one', async () => {

@@ -4,7 +4,7 @@
  * written once), and every committed change kept for assertions.
  */
 import type { OutboxRecord } from '../../shared/app/outbox';
-import { pruneSealed, type SessionRecord } from '../../shared/app/session-record';
+import { pruneAnswers, pruneSealed, type SessionRecord } from '../../shared/app/session-record';
 import {
   type Change,
   ConflictError,
@@ -51,6 +51,7 @@ export class MemoryStore implements SessionStore, OutboxStore {
     this.sessions.set(id, {
       ...structuredClone(change.after),
       sealed: pruneSealed(change.after),
+      answers: pruneAnswers(change.after),
       invitations: ended ? [] : structuredClone(change.after.invitations),
       rev: (expected ?? 0) + 1,
     });

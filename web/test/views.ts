@@ -23,6 +23,8 @@ export function sessionView(overrides: Partial<SessionView> = {}): SessionView {
       adjustmentSeconds: 2419200,
     },
     bonusPercent: 5,
+    proposalGapPercent: 30,
+    proposal: null,
     outcome: null,
     ...overrides,
   };

@@ -13,7 +13,7 @@ import {
   QueryCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { OutboxRecord } from '../../app/outbox';
-import { pruneSealed, type SessionRecord } from '../../app/session-record';
+import { pruneAnswers, pruneSealed, type SessionRecord } from '../../app/session-record';
 import type { Change, SessionStore } from '../../ports';
 import { TABLE } from '../../table/definition';
 import {
@@ -113,6 +113,7 @@ export class DynamoSessionStore implements SessionStore {
     const next: SessionRecord = {
       ...after,
       sealed: pruneSealed(after),
+      answers: pruneAnswers(after),
       invitations: ended ? [] : after.invitations,
       rev: (expectedRev ?? 0) + 1,
     };

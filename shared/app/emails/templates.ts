@@ -19,6 +19,7 @@ import {
   renderText,
   steps,
 } from './layout';
+import { PROPOSAL_TEMPLATES } from './proposal-templates';
 
 /** The rules of a session, shown to an invited party (docs/rules.md, "Match and deal amount": "shown this rule when it joins"). */
 export interface SessionRules {
@@ -158,6 +159,7 @@ const SIDE_NAMES: Record<string, string> = { claimant: 'the claimant', responden
 const STEP_NAMES: Record<string, string> = {
   initial_round: 'step 2 (initial round)',
   adjustment: 'step 3 (adjustment)',
+  proposal: 'a double-blind proposal (step 3)',
 };
 
 const settled: Template<'settled'> = (record, notice, context) => {
@@ -170,7 +172,11 @@ const settled: Template<'settled'> = (record, notice, context) => {
   return {
     subject: `Deal reached: ${record.title}`,
     blocks: [
-      p(`The numbers in “${record.title}” met: there is a deal.`),
+      p(
+        outcome.reachedIn === 'proposal'
+          ? `Both sides accepted the proposal in “${record.title}”: there is a deal at its amount.`
+          : `The numbers in “${record.title}” met: there is a deal.`,
+      ),
       facts([
         ['Final amount', amount],
         ['Base amount', base],
@@ -216,6 +222,7 @@ const TEMPLATES: { [T in Notice['template']]: Template<T> } = {
   settled,
   no_deal: noDeal,
   withdrawn,
+  ...PROPOSAL_TEMPLATES,
 };
 
 /** Renders the notice of an outbox record as an email (plain text and HTML). */

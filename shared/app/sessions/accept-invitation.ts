@@ -4,9 +4,10 @@
  * before the address (410 before 403).
  */
 import { effectivePhase, isEnded, joinSession, type Role } from '../../engine';
-import type { SessionStore } from '../../ports';
+import type { AnswerOpener, SessionStore } from '../../ports';
 import { type Caller, type CommandDeps, decided, type PendingReceipt, runCommand } from '../command';
 import { hashToken } from '../invitation-token';
+import { myAnswer } from '../my-answer';
 import { Rejected } from '../rejections';
 import { type Invitation, roleOf, type SessionRecord } from '../session-record';
 import { isoSeconds, type SessionView, sessionView } from '../views';
@@ -42,7 +43,7 @@ async function openInvitation(
 }
 
 export function acceptInvitation(
-  deps: CommandDeps,
+  deps: CommandDeps & { answers: AnswerOpener },
   caller: Caller,
   input: { token: string },
   receipt?: PendingReceipt<SessionView>,
@@ -53,7 +54,7 @@ export function acceptInvitation(
       const { record, invitation } = await openInvitation(deps.store, caller, input.token, deps.clock);
       return { record, role: invitation.role, invitation };
     },
-    decide: ({ record, invitation }, now) => {
+    decide: async ({ record, invitation }, now) => {
       const role = invitation.role;
       const joined = decided(joinSession(record.session, role, now));
       const firstOfRole = !record.session.joined[role];
@@ -64,7 +65,9 @@ export function acceptInvitation(
         members: [...record.members, { email: caller.email, role, joinedAt: now }],
         invitations: record.invitations.filter((i) => i !== invitation && !(firstOfRole && i.role === role)),
       };
-      return { after, events: joined.events, result: sessionView(after, role, now) };
+      // A member joining a side that has answered the latest proposal sees its side's answer.
+      const answer = await myAnswer(deps.answers, after, role, now);
+      return { after, events: joined.events, result: sessionView(after, role, now, answer) };
     },
     receipt,
   });
@@ -77,7 +80,7 @@ export interface InvitationPreview {
   role: Role;
   invitedBy: { email: string; displayName: string | null };
   bonusPercent: number;
-  proposalGapPercent: number | null;
+  proposalGapPercent: number;
   initialRoundSeconds: number;
   adjustmentSeconds: number;
   startsAt: string | null;
@@ -102,7 +105,7 @@ export async function previewInvitation(
     role: invitation.role,
     invitedBy: { email: invitation.invitedBy, displayName: null },
     bonusPercent: session.bonusPercent,
-    proposalGapPercent: null,
+    proposalGapPercent: session.proposalGapPercent,
     initialRoundSeconds: session.initialRoundSeconds,
     adjustmentSeconds: session.adjustmentSeconds,
     startsAt: isoSeconds(session.initialRoundStartsAt ?? session.requestedStartsAt),

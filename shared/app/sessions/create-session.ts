@@ -20,6 +20,7 @@ export interface CreateSessionInput {
   initialRoundSeconds?: number;
   adjustmentSeconds?: number;
   bonusPercent?: number;
+  proposalGapPercent?: number;
 }
 
 export interface CreateSessionDeps extends CommandDeps {
@@ -62,6 +63,7 @@ export async function createSessionFor(
             initialRoundSeconds: input.initialRoundSeconds,
             adjustmentSeconds: input.adjustmentSeconds,
             bonusPercent: input.bonusPercent,
+            proposalGapPercent: input.proposalGapPercent,
           },
           now,
         ),

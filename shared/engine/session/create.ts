@@ -3,6 +3,7 @@ import { isCurrency } from '../currency';
 import { textProblem } from '../text';
 import type { Role } from '../types';
 import { LIMITS, type Rejection, type Result, reject, type Session } from './model';
+import { noProposals } from './proposal-state';
 
 export interface CreateSession {
   id: string;
@@ -14,6 +15,7 @@ export interface CreateSession {
   initialRoundSeconds?: number;
   adjustmentSeconds?: number;
   bonusPercent?: number;
+  proposalGapPercent?: number;
 }
 
 function checkRange(name: string, value: number, limits: { min: number; max: number }): Rejection | null {
@@ -33,10 +35,12 @@ export function createSession(command: CreateSession, now: number): Result {
   const initialRoundSeconds = command.initialRoundSeconds ?? LIMITS.initialRoundSeconds.default;
   const adjustmentSeconds = command.adjustmentSeconds ?? LIMITS.adjustmentSeconds.default;
   const bonusPercent = command.bonusPercent ?? LIMITS.bonusPercent.default;
+  const proposalGapPercent = command.proposalGapPercent ?? LIMITS.proposalGapPercent.default;
   const rangeError =
     checkRange('initialRoundSeconds', initialRoundSeconds, LIMITS.initialRoundSeconds) ??
     checkRange('adjustmentSeconds', adjustmentSeconds, LIMITS.adjustmentSeconds) ??
-    checkRange('bonusPercent', bonusPercent, LIMITS.bonusPercent);
+    checkRange('bonusPercent', bonusPercent, LIMITS.bonusPercent) ??
+    checkRange('proposalGapPercent', proposalGapPercent, LIMITS.proposalGapPercent);
   if (rangeError) return rangeError;
   const startsAt = command.startsAt ?? null;
   if (startsAt !== null && !Number.isFinite(startsAt)) {
@@ -52,6 +56,7 @@ export function createSession(command: CreateSession, now: number): Result {
     initialRoundSeconds,
     adjustmentSeconds,
     bonusPercent,
+    proposalGapPercent,
     terms: { version: 0, text: null, acceptedVersion: { claimant: null, respondent: null } },
     joined: { claimant: false, respondent: false, mediator: false, [command.creatorRole]: true },
     termsSettledAt: null,
@@ -66,6 +71,7 @@ export function createSession(command: CreateSession, now: number): Result {
     ended: null,
     outcome: null,
     announcedPhase: 'setup',
+    proposals: noProposals(),
   };
   return { session, events: [{ type: 'SessionCreated' }] };
 }

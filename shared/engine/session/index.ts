@@ -7,5 +7,7 @@ export * from './members';
 export * from './model';
 export * from './numbers';
 export * from './phase';
+export * from './proposal-state';
+export * from './proposals';
 export * from './terms';
 export * from './withdraw';

@@ -11,6 +11,7 @@ import {
 } from '../types';
 import { type DomainEvent, type Move, type Result, reject, type Session } from './model';
 import { advance, initialRoundEndsAt, numbersCloseAt } from './phase';
+import { voidLiveProposal } from './proposal-state';
 
 export function isValidAmount(amount: bigint): boolean {
   return amount >= MIN_AMOUNT && amount <= MAX_AMOUNT;
@@ -40,7 +41,10 @@ export function submitNumber(session: Session, side: Side, now: number): Result 
   return { session: next, events: [{ type: 'NumberAccepted', side, seq, step }] };
 }
 
-/** The next move to evaluate and the seqs of the two sealed numbers the adapter must open. */
+/**
+ * The next move to evaluate and the seqs of the two sealed numbers the adapter must open. A
+ * proposal's move (`move.proposal`) is evaluated by proposals.ts instead: `otherSeq` is then null.
+ */
 export interface NextEvaluation {
   move: Move;
   /** The seq under which the other side's standing number was sealed, or null if it has none. */
@@ -50,7 +54,7 @@ export interface NextEvaluation {
 export function nextEvaluation(session: Session): NextEvaluation | null {
   const move = session.pendingMoves[0];
   if (!move) return null;
-  return { move, otherSeq: session.standingSeq[otherSide(move.side)] };
+  return { move, otherSeq: move.proposal ? null : session.standingSeq[otherSide(move.side)] };
 }
 
 export interface OpenedPair {
@@ -74,6 +78,7 @@ export function evaluateNext(session: Session, pair: OpenedPair, random: RandomS
   if (!next) return reject('nothing_to_evaluate', 'Every accepted number is evaluated.');
   const { move } = next;
   if (pair.seq !== move.seq) return reject('invalid_input', `Expected seq ${move.seq}, got ${pair.seq}.`);
+  if (move.proposal) return reject('invalid_input', `Seq ${move.seq} is a proposal's, not a number's.`);
   if (pair.otherAmount !== null && pair.moverAmount === null) {
     return reject('invalid_input', 'Both amounts are needed to compare a pair.');
   }
@@ -110,7 +115,11 @@ export function evaluateNext(session: Session, pair: OpenedPair, random: RandomS
   events.push({ type: 'MoveEvaluated', seq: move.seq, result });
   if (outcome) {
     events.push({ type: 'Settled', outcome });
-    return { session: { ...evaluated, outcome, announcedPhase: 'settled' }, events };
+    // The deal ends the session: a live proposal is void in the same write.
+    return {
+      session: voidLiveProposal({ ...evaluated, outcome, announcedPhase: 'settled' }, events),
+      events,
+    };
   }
   return advance(evaluated, events, now);
 }

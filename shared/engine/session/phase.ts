@@ -5,6 +5,7 @@
  */
 import type { Phase } from '../types';
 import { type DomainEvent, SECOND, type Session, type Transition } from './model';
+import { closeUnansweredIfDue, voidLiveProposal } from './proposal-state';
 
 /** Step 2's deadline: known once step 1 is settled. */
 export function initialRoundEndsAt(session: Session): number | null {
@@ -57,7 +58,8 @@ export const isEnded = (phase: Phase): boolean =>
 
 /**
  * Brings the announced phase up to the effective phase, emitting the events of each change in
- * order: step 2 opened, step 2 closed / step 3 opened, ended with no deal. Idempotent: a timer
+ * order: step 2 opened, step 2 closed / step 3 opened, a proposal past its `respondBy` closed,
+ * ended with no deal (which voids a live proposal). Idempotent: a timer
  * that fires twice, late, or early changes nothing it should not.
  */
 export function advance(session: Session, events: DomainEvent[], now: number): Transition {
@@ -74,10 +76,12 @@ export function advance(session: Session, events: DomainEvent[], now: number): T
     out.push({ type: 'AdjustmentOpened', endsAt: adjustmentEndsAt(current, now)! });
     current = { ...current, announcedPhase: 'adjustment' };
   }
+  current = closeUnansweredIfDue(current, out, adjustmentEndsAt(current, now), now);
   if (phase === 'no_deal' && current.ended === null) {
     const at = adjustmentEndsAt(current, now)!;
     out.push({ type: 'NoDeal', at });
     current = { ...current, ended: { reason: 'no_deal', at }, announcedPhase: 'no_deal' };
+    current = voidLiveProposal(current, out);
   }
   return { session: current, events: out };
 }

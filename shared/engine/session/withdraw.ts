@@ -1,7 +1,8 @@
 /** Withdrawing (docs/rules.md, "Withdraw"). */
 import type { Side } from '../types';
-import { type Result, reject, type Session } from './model';
+import { type DomainEvent, type Result, reject, type Session } from './model';
 import { effectivePhase, isEnded } from './phase';
+import { voidLiveProposal } from './proposal-state';
 
 /**
  * A side member ends the session without a deal. It takes effect only once every accepted number
@@ -15,8 +16,8 @@ export function withdraw(session: Session, side: Side, now: number): Result {
     return reject('evaluation_pending', 'Earlier numbers are still being evaluated.');
   }
   if (isEnded(phase)) return reject('session_ended', 'The session has ended.');
-  return {
-    session: { ...session, ended: { reason: 'withdrawn', at: now }, announcedPhase: 'withdrawn' },
-    events: [{ type: 'Withdrawn', side, at: now }],
-  };
+  const events: DomainEvent[] = [{ type: 'Withdrawn', side, at: now }];
+  const ended: Session = { ...session, ended: { reason: 'withdrawn', at: now }, announcedPhase: 'withdrawn' };
+  // A live proposal is void in the same write.
+  return { session: voidLiveProposal(ended, events), events };
 }

@@ -56,6 +56,8 @@ describe('POST /sessions', () => {
         adjustmentSeconds: 2419200,
       },
       bonusPercent: 5,
+      proposalGapPercent: 30,
+      proposal: null,
       outcome: null,
     });
   });

@@ -89,3 +89,42 @@ describe('timerName', () => {
     expect(() => timerName('abc', 'Session.End' as TimerEvent)).toThrow(RangeError);
   });
 });
+
+describe('timerName of a proposal’s timer', () => {
+  it('appends the proposal’s number, so each proposal of a session has timers of its own', () => {
+    // Prepare
+    const sessionId = 'a-_B9xQ2zY8wV7uT6sR5qP';
+
+    // Act
+    const first = timerName(sessionId, 'proposal_respond_by', 1);
+    const second = timerName(sessionId, 'proposal_respond_by', 2);
+
+    // Assess
+    expect(first).toBe('a-_B9xQ2zY8wV7uT6sR5qP.proposal_respond_by.p1');
+    expect(second).not.toBe(first);
+  });
+
+  it('stays a valid, distinct name for long session ids (hashed form)', () => {
+    fc.assert(
+      fc.property(
+        sessionIds,
+        fc.constantFrom<TimerEvent>('proposal_respond_by', 'proposal_reminder'),
+        fc.integer({ min: 1, max: 9999 }),
+        (sessionId, event, proposal) => {
+          // Act
+          const name = timerName(sessionId, event, proposal);
+
+          // Assess
+          expect(name).toMatch(TIMER_NAME_PATTERN);
+          expect(name.endsWith(`.${event}.p${proposal}`)).toBe(true);
+          expect(name).not.toBe(timerName(sessionId, event));
+        },
+      ),
+    );
+  });
+
+  it.each([0, 1.5, 10_000])('refuses proposal number %d', (proposal) => {
+    // Act / Assess
+    expect(() => timerName('S1', 'proposal_reminder', proposal)).toThrow(RangeError);
+  });
+});

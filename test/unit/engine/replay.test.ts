@@ -18,7 +18,7 @@ import {
   submitNumber,
   type Transition,
 } from '../../../shared/engine/session';
-import { otherSide, type Phase, type Side, type Step } from '../../../shared/engine/types';
+import { otherSide, type Phase, type ReachedIn, type Side, type Step } from '../../../shared/engine/types';
 
 /**
  * Order decides (docs/rules.md, "Order decides"): whatever the interleaving of submits and evaluations, the outcome is
@@ -52,14 +52,15 @@ interface Scenario {
 }
 
 type Verdict = { seq: number; step: Step } | { rejected: RejectionCode };
-type EvaluationResult = 'no_pair' | 'no_overlap' | 'deal' | 'void';
+// These replays hold numbers only; a proposal's result ('proposal') never occurs in them.
+type EvaluationResult = 'no_pair' | 'no_overlap' | 'deal' | 'void' | 'proposal';
 
 interface Deal {
   seq: number;
   amount: bigint;
   baseAmount: bigint;
   bonusSide: Side | null;
-  reachedIn: Step;
+  reachedIn: ReachedIn;
 }
 
 interface Run {

@@ -389,6 +389,100 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/sessions/{id}/proposals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A session id (128 random bits, base64url). */
+                id: components["parameters"]["SessionId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Issue a mediator's proposal, or ask for a computed one
+         * @description `kind: mediator` (the mediator only, with `amount`): the proposal is `open` at once,
+         *     answerable until `respondBy` = min(now + 7 days, the end of step 3). A mediator may issue
+         *     at most 3.
+         *
+         *     `kind: computed` (a side member, no `amount`): the proposal is `requested` and waits for the
+         *     other side's consent, because its amount is computed from both standing numbers: if the
+         *     claimant's demand D and the respondent's offer O are more than D × `proposalGapPercent` / 100
+         *     apart it is refused ("too far apart"); otherwise an amount is drawn uniformly from [O, D] and
+         *     rounded neutrally (never the midpoint). What it discloses: its amount lies between the two
+         *     numbers, and a refusal says the gap is wider than `proposalGapPercent`. Each side may ask
+         *     once a session, and only while both sides have a number.
+         *
+         *     Only in step 3 and while no proposal is `requested` or `open` (else 409
+         *     `proposal_unavailable`); 409 `round_not_open` before step 3, `session_ended` after an end.
+         *     The wrong kind for the caller's role (a side naming an amount, a mediator asking for a
+         *     computed one) is a 403, checked before the body's other fields.
+         */
+        post: operations["requestProposal"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/sessions/{id}/proposals/current/consent": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A session id (128 random bits, base64url). */
+                id: components["parameters"]["SessionId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Consent to (or decline) the computed proposal the other side asked for
+         * @description A member of the side that did not ask (the asking side and the mediator: 403). `false`
+         *     declines it at once (`declined`). `true` leaves it `requested` until it is computed, in
+         *     seq order with the numbers (a second at most): then `open` with its amount, or `refused`.
+         *     409 `no_proposal` when none is `requested` (for any side member).
+         */
+        post: operations["consentToProposal"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/sessions/{id}/proposals/current/answer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A session id (128 random bits, base64url). */
+                id: components["parameters"]["SessionId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Answer the open proposal for your side, yes or no, in secret
+         * @description Any member of a side, once per side (409 `already_answered`), before `respondBy` (409
+         *     `no_proposal` when none is `open`). The answer is sealed at once; nobody but the side
+         *     itself — not the other side, not the mediator, not an operator — ever learns whether or
+         *     how it answered. The proposal closes when both sides have answered or at `respondBy`:
+         *     both yes is a deal at its amount (`reachedIn: proposal`); anything else is `not_accepted`
+         *     (rejected or unanswered: nobody learns which). One side's "no" never closes it early.
+         *     A retry with the same Idempotency-Key returns the same view, with `myAnswer` taken from
+         *     the retried body: the stored response never holds the answer.
+         */
+        post: operations["answerProposal"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -454,6 +548,8 @@ export interface components {
             adjustmentSeconds?: number;
             /** @description The step-3 bonus, fixed at creation. Omitted: 5. */
             bonusPercent?: number;
+            /** @description A computed proposal is refused when the numbers are more than this % of the demand apart; fixed at creation. Omitted: 30. */
+            proposalGapPercent?: number;
         };
         InviteRequest: {
             email: components["schemas"]["Email"];
@@ -496,8 +592,8 @@ export interface components {
             };
             /** @description The step-3 bonus (0 = none), fixed at creation. */
             bonusPercent: number;
-            /** @description How far apart the numbers may be for a computed proposal; null until proposals exist. */
-            proposalGapPercent: number | null;
+            /** @description How far apart the numbers may be (% of the demand) for a computed proposal, fixed at creation. */
+            proposalGapPercent: number;
             initialRoundSeconds: number;
             adjustmentSeconds: number;
             /** @description The requested start of step 2, or null for "as soon as the terms are settled". */
@@ -524,8 +620,11 @@ export interface components {
             amount: number;
             baseAmount: number;
             bonusSide: components["schemas"]["Side"] | null;
-            /** @enum {string} */
-            reachedIn: "initial_round" | "adjustment";
+            /**
+             * @description `proposal`: both sides accepted a double-blind proposal (then `baseAmount` = `amount`, no bonus).
+             * @enum {string}
+             */
+            reachedIn: "initial_round" | "adjustment" | "proposal";
             settledAt: components["schemas"]["Instant"];
         };
         /**
@@ -576,6 +675,21 @@ export interface components {
          *         "adjustmentSeconds": 2419200
          *       },
          *       "bonusPercent": 5,
+         *       "proposalGapPercent": 30,
+         *       "proposal": {
+         *         "kind": "computed",
+         *         "state": "open",
+         *         "requestedBy": "claimant",
+         *         "amount": 41200000,
+         *         "respondBy": "2026-03-24T09:00:00Z",
+         *         "myAnswer": null,
+         *         "history": [
+         *           {
+         *             "kind": "mediator",
+         *             "state": "not_accepted"
+         *           }
+         *         ]
+         *       },
          *       "outcome": null
          *     }
          */
@@ -616,7 +730,59 @@ export interface components {
                 adjustmentSeconds: number;
             };
             bonusPercent: number;
+            /** @description The computed proposal's gap limit (% of the demand). */
+            proposalGapPercent: number;
+            /** @description The latest double-blind proposal, or null before the first. */
+            proposal: components["schemas"]["Proposal"] | null;
             outcome: components["schemas"]["Outcome"] | null;
+        };
+        /** @description `amount` is required for `kind: mediator` and not allowed for `kind: computed`. */
+        ProposalRequest: {
+            kind: components["schemas"]["ProposalKind"];
+            amount?: components["schemas"]["Amount"];
+        };
+        ConsentRequest: {
+            /** @description `true` consents, `false` declines. */
+            consent: boolean;
+        };
+        AnswerRequest: {
+            /** @description Your side's answer: yes (`true`) or no (`false`). */
+            accept: boolean;
+        };
+        /** @enum {string} */
+        ProposalKind: "mediator" | "computed";
+        /**
+         * @description `requested` (computed, waiting for consent or for its computation) → `open` (answers
+         *     accepted until `respondBy`) → `accepted` (a deal) | `not_accepted` (rejected or unanswered:
+         *     nobody learns which). Also `refused` (computed, too far apart), `declined` (the other side
+         *     declined consent), `void` (the session ended first).
+         * @enum {string}
+         */
+        ProposalState: "requested" | "open" | "accepted" | "not_accepted" | "refused" | "declined" | "void";
+        /**
+         * @description The latest proposal. For every caller it is the same whether the other side said no or did
+         *     not answer, but for `myAnswer`; and it does not change when the other side answers until it
+         *     closes.
+         */
+        Proposal: {
+            kind: components["schemas"]["ProposalKind"];
+            state: components["schemas"]["ProposalState"];
+            /** @description The side that asked for a computed proposal; null for a mediator's. */
+            requestedBy: components["schemas"]["Side"] | null;
+            /** @description The proposed amount; null until `open` (and shown after). */
+            amount: components["schemas"]["Amount"] | null;
+            /** @description min(opened + 7 days, the end of step 3); null until `open`. */
+            respondBy: components["schemas"]["Instant"] | null;
+            /**
+             * @description The caller's side's answer, or null if it has not answered (always null for the mediator).
+             *     Answers are deleted when the session ends: then null, except `true` for an accepted one.
+             */
+            myAnswer: boolean | null;
+            /** @description The earlier proposals of the session, oldest first. */
+            history: {
+                kind: components["schemas"]["ProposalKind"];
+                state: components["schemas"]["ProposalState"];
+            }[];
         };
         /**
          * @description `claimant`, `respondent`: that side's joined members. `caucus-claimant`,
@@ -702,6 +868,9 @@ export interface components {
          *     | 409 | `terms_closed` | step 1 is settled |
          *     | 409 | `terms_changed` | that version is not the current proposal |
          *     | 409 | `room_closed` | the joint room has not been opened by both sides |
+         *     | 409 | `proposal_unavailable` | a proposal is in play, the limit is reached, or a computed one needs both numbers |
+         *     | 409 | `no_proposal` | no proposal is waiting for this (consent: none `requested`; answer: none `open`) |
+         *     | 409 | `already_answered` | your side has answered this proposal |
          *     | 409 | `request_in_progress` | a request with this Idempotency-Key is still running |
          *     | 410 | `invitation_invalid` | unknown, used, expired or revoked invitation |
          *     | 413 | `payload_too_large` | body over 64 KiB |
@@ -712,7 +881,7 @@ export interface components {
          *     | 503 | `service_unavailable` | a dependency failed; nothing changed, safe to retry |
          * @enum {string}
          */
-        ErrorCode: "invalid_input" | "unauthorized" | "forbidden" | "invitation_other_address" | "not_found" | "invitation_not_found" | "no_number" | "room_not_found" | "method_not_allowed" | "already_member" | "role_filled" | "round_not_open" | "session_ended" | "terms_closed" | "terms_changed" | "room_closed" | "request_in_progress" | "invitation_invalid" | "payload_too_large" | "unsupported_media_type" | "idempotency_key_reused" | "too_many_invitations" | "internal_error" | "service_unavailable";
+        ErrorCode: "invalid_input" | "unauthorized" | "forbidden" | "invitation_other_address" | "not_found" | "invitation_not_found" | "no_number" | "room_not_found" | "method_not_allowed" | "already_member" | "role_filled" | "round_not_open" | "session_ended" | "terms_closed" | "terms_changed" | "room_closed" | "proposal_unavailable" | "no_proposal" | "already_answered" | "request_in_progress" | "invitation_invalid" | "payload_too_large" | "unsupported_media_type" | "idempotency_key_reused" | "too_many_invitations" | "internal_error" | "service_unavailable";
         /** @description The one shape of every error the functions answer. Each response narrows `code` to the codes it can carry. */
         Error: {
             error: {
@@ -1774,6 +1943,168 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    requestProposal: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Scoped to (user, method, path), kept 24 h. See the description at the top. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description A session id (128 random bits, base64url). */
+                id: components["parameters"]["SessionId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProposalRequest"];
+            };
+        };
+        responses: {
+            /** @description The session with its new proposal. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionView"];
+                };
+            };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["SessionNotFound"];
+            /** @description `proposal_unavailable`, `round_not_open`, `session_ended` or `request_in_progress`. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "proposal_unavailable" | "round_not_open" | "session_ended" | "request_in_progress";
+                        };
+                    };
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["IdempotencyKeyReused"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    consentToProposal: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Scoped to (user, method, path), kept 24 h. See the description at the top. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description A session id (128 random bits, base64url). */
+                id: components["parameters"]["SessionId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConsentRequest"];
+            };
+        };
+        responses: {
+            /** @description The session after the consent. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionView"];
+                };
+            };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["SessionNotFound"];
+            /** @description `no_proposal`, `round_not_open`, `session_ended` or `request_in_progress`. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "no_proposal" | "round_not_open" | "session_ended" | "request_in_progress";
+                        };
+                    };
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["IdempotencyKeyReused"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    answerProposal: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Scoped to (user, method, path), kept 24 h. See the description at the top. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description A session id (128 random bits, base64url). */
+                id: components["parameters"]["SessionId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AnswerRequest"];
+            };
+        };
+        responses: {
+            /** @description The session, with the caller's side's answer in `proposal.myAnswer`. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionView"];
+                };
+            };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["SessionNotFound"];
+            /** @description `no_proposal`, `already_answered`, `round_not_open`, `session_ended` or `request_in_progress`. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "no_proposal" | "already_answered" | "round_not_open" | "session_ended" | "request_in_progress";
+                        };
+                    };
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["IdempotencyKeyReused"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];

@@ -89,8 +89,22 @@ describe('email templates', () => {
         .replaceAll(formatTime(ENDS_AT), '');
       const numbers = text.match(/\d+(?:[,.]\d+)*/g) ?? [];
       for (const n of numbers) {
-        // step numbers, 5%, 48 hours, 28 days, the case number 1:25-cv-<01>, the outcome
-        expect(['1', '2', '3', '5', '48', '28', '25', '01', '95,000.00', '100,000.00']).toContain(n);
+        // step numbers, 5%, 48 hours, 28 days, the case number 1:25-cv-<01>, the outcome, and
+        // a proposal's gap percent (30%) and amount (not a submitted number: everyone sees it)
+        expect([
+          '1',
+          '2',
+          '3',
+          '5',
+          '48',
+          '28',
+          '25',
+          '01',
+          '95,000.00',
+          '100,000.00',
+          '30',
+          '412,000.00',
+        ]).toContain(n);
       }
     }
   });

@@ -13,7 +13,7 @@ import { submitNumber } from '../../../../shared/app/sessions/numbers';
 import { acceptTerms, proposeTerms } from '../../../../shared/app/sessions/terms';
 import { withdraw } from '../../../../shared/app/sessions/withdraw';
 import { seededRandom } from '../../../../shared/engine/seeded-random';
-import type { Sealer } from '../../../../shared/ports';
+import type { AnswerOpener, Sealer } from '../../../../shared/ports';
 import { MemoryStore } from '../../../support/memory-store';
 
 const T0 = Date.parse('2026-03-01T10:00:00.000Z');
@@ -22,7 +22,7 @@ const BOB = { email: 'bob@respondent.example' };
 const MIA = { email: 'mia@mediator.example' };
 
 /** A sealer that keeps amounts in memory, keyed by their context (what KMS would bind them to). */
-function memorySealer(): Sealer {
+function memorySealer(): Sealer & AnswerOpener {
   const sealed = new Map<string, bigint>();
   let n = 0;
   return {
@@ -36,6 +36,10 @@ function memorySealer(): Sealer {
       if (amount === undefined) throw new Error('does not open');
       return amount;
     },
+    // These sessions never reach a proposal.
+    openAnswer: async () => {
+      throw new Error('no answers here');
+    },
   };
 }
 
@@ -43,8 +47,8 @@ describe('session use cases on the in-memory store', () => {
   let store: MemoryStore;
   let now: number;
   const tokens = new InvitationTokens({ get: async () => new Uint8Array(32).fill(7) });
-  const deps = () => ({ store, clock: () => now, tokens, sealer, newId: () => 'S1' });
-  let sealer: Sealer;
+  const deps = () => ({ store, clock: () => now, tokens, sealer, answers: sealer, newId: () => 'S1' });
+  let sealer: Sealer & AnswerOpener;
 
   beforeEach(() => {
     store = new MemoryStore();

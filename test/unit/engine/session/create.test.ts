@@ -27,6 +27,13 @@ describe('createSession', () => {
       initialRoundSeconds: 48 * 3600,
       adjustmentSeconds: 28 * 24 * 3600,
       bonusPercent: 5,
+      proposalGapPercent: 30,
+      proposals: {
+        current: null,
+        history: [],
+        mediatorCount: 0,
+        requested: { claimant: false, respondent: false },
+      },
       terms: { version: 0, text: null, acceptedVersion: { claimant: null, respondent: null } },
       joined: { claimant: false, respondent: false, mediator: true },
       termsSettledAt: null,
@@ -81,6 +88,8 @@ describe('createSession', () => {
     ['adjustmentSeconds', 365 * 24 * 3600],
     ['bonusPercent', 0],
     ['bonusPercent', 20],
+    ['proposalGapPercent', 0],
+    ['proposalGapPercent', 100],
   ] as const)('accepts %s at its bound %d', (name, value) => {
     // Prepare
     const command: CreateSession = {
@@ -109,6 +118,9 @@ describe('createSession', () => {
     ['bonusPercent', -1],
     ['bonusPercent', 21],
     ['bonusPercent', 2.5],
+    ['proposalGapPercent', -1],
+    ['proposalGapPercent', 101],
+    ['proposalGapPercent', 12.5],
   ] as const)('rejects %s = %d', (name, value) => {
     // Prepare
     const command: CreateSession = {

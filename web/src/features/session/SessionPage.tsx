@@ -6,6 +6,7 @@ import { DealPanel } from './deal/DealPanel';
 import { MembersPanel } from './members/MembersPanel';
 import { NumberPanel } from './number/NumberPanel';
 import { PhaseStatus } from './phase/PhaseStatus';
+import { ProposalPanel } from './proposal/ProposalPanel';
 import { RoomsPanel } from './rooms/RoomsPanel';
 import { TermsPanel } from './terms/TermsPanel';
 import { mySide, useSession } from './useSession';
@@ -46,6 +47,7 @@ export function SessionPage() {
       )}
       <DealPanel view={view} digits={currency.digits} />
       {side && <NumberPanel view={view} side={side} digits={currency.digits} />}
+      <ProposalPanel view={view} digits={currency.digits} />
       <TermsPanel view={view} side={side} />
       <RoomsPanel view={view} />
       <MembersPanel view={view} />

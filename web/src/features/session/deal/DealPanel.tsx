@@ -5,9 +5,17 @@ import { formatInstant } from '../../../time/countdown';
 
 type Outcome = NonNullable<SessionView['outcome']>;
 
+const REACHED_IN: Record<Outcome['reachedIn'], string> = {
+  initial_round: 'in the first round',
+  adjustment: 'in the adjustment period',
+  proposal: 'by a double-blind proposal',
+};
+
 function explainBonus(outcome: Outcome, view: SessionView, digits: number): string {
   const base = formatMoney(outcome.baseAmount, view.currency, digits);
   if (outcome.bonusSide === null) {
+    if (outcome.reachedIn === 'proposal')
+      return 'Both sides accepted the proposal: its amount is the deal, with no bonus.';
     return outcome.reachedIn === 'initial_round'
       ? `No bonus: the deal was reached in the first round, so the amount is the base amount, ${base}.`
       : `No bonus applies: the amount is the base amount, ${base}.`;
@@ -36,8 +44,7 @@ export function DealPanel({ view, digits }: { view: SessionView; digits: number 
         </>
       )}
       <p className="muted">
-        Reached in the {outcome.reachedIn === 'initial_round' ? 'first round' : 'adjustment period'} on{' '}
-        {formatInstant(outcome.settledAt)}.
+        Reached {REACHED_IN[outcome.reachedIn]} on {formatInstant(outcome.settledAt)}.
       </p>
     </section>
   );
