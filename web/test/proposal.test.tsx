@@ -76,6 +76,7 @@ describe('the proposal region', () => {
       method: 'POST',
       path: `/sessions/${ID}/proposals/current/answer`,
       body: { accept: true },
+      search: '',
     });
   });
 
