@@ -1,15 +1,17 @@
 /**
- * Every HTTP route except the two number routes, a proposal's answer and the rooms
+ * Every HTTP route (profiles included: shared/http/profile-routes.ts) except the two number routes, a proposal's answer and the rooms
  * (shared/http/session-routes.ts). It never touches a number: its only KMS permission is to open
  * a side's answer to a proposal (the context `kind = answer`), for that side's own view.
  */
 import { apiHandler } from '../../shared/http/handler';
+import { profileRoutes } from '../../shared/http/profile-routes';
 import { sessionRoutes } from '../../shared/http/session-routes';
 import { businessClock } from '../../shared/runtime/clock';
 import {
   fingerprintKey,
   idempotency,
   invitationTokens,
+  profileStore,
   sealer,
   sessionStore,
 } from '../../shared/runtime/dependencies';
@@ -19,11 +21,14 @@ export const handler = apiHandler({
   logger: createLogger('api'),
   clock: businessClock,
   idempotency: idempotency(fingerprintKey()),
-  routes: sessionRoutes({
-    store: sessionStore(),
-    clock: businessClock,
-    tokens: invitationTokens(),
-    // On AWS its role may decrypt a side's answer to a proposal and nothing else (lib/function-settings.ts).
-    answers: sealer(),
-  }),
+  routes: {
+    ...profileRoutes({ profiles: profileStore(), clock: businessClock }),
+    ...sessionRoutes({
+      store: sessionStore(),
+      clock: businessClock,
+      tokens: invitationTokens(),
+      // On AWS its role may decrypt a side's answer to a proposal and nothing else (lib/function-settings.ts).
+      answers: sealer(),
+    }),
+  },
 });

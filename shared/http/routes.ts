@@ -19,6 +19,8 @@ export const API_ROUTES: readonly ApiRoute[] = [
   { method: 'POST', path: '/invitations/accept', fn: 'api' },
   { method: 'POST', path: '/invitations/preview', fn: 'api' },
   { method: 'GET', path: '/currencies', fn: 'api' },
+  { method: 'GET', path: '/me', fn: 'api' },
+  { method: 'PUT', path: '/me', fn: 'api' },
   { method: 'PUT', path: '/sessions/{id}/terms', fn: 'api' },
   { method: 'POST', path: '/sessions/{id}/terms/accept', fn: 'api' },
   { method: 'POST', path: '/sessions/{id}/withdraw', fn: 'api' },

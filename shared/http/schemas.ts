@@ -95,6 +95,11 @@ export const numberBody = v.strictObject({
   amount: wholeNumber('amount', 1, Number(MAX_AMOUNT), ' (minor units)'),
 });
 export const withdrawBody = v.strictObject({});
+/** A profile (docs/rules.md, "Profiles"): a display name of 1–100 code points, an organization of at most 200. */
+export const profileBody = v.strictObject({
+  displayName: text('displayName', { min: 1, max: 100 }, { trim: true }),
+  organization: v.optional(v.nullable(text('organization', { min: 0, max: 200 }, { trim: true }))),
+});
 /** A room message (docs/rules.md, "Rooms"): multi-line, 1–10,000 code points, never trimmed. */
 export const messageBody = v.strictObject({
   text: text('text', { min: 1, max: MESSAGE_LENGTH, multiline: true }),

@@ -90,3 +90,4 @@ export interface FingerprintKey {
 
 export * from './rooms';
 export * from './store';
+export * from './profiles';

@@ -30,6 +30,7 @@ import {
   sesClient,
 } from '../adapters/aws-clients';
 import { DynamoOutboxStore } from '../adapters/dynamodb/outbox-store';
+import { DynamoProfileStore } from '../adapters/dynamodb/profile-store';
 import { DynamoRoomStore } from '../adapters/dynamodb/room-store';
 import { DynamoSessionStore } from '../adapters/dynamodb/session-store';
 import { DynamoWorkIndex } from '../adapters/dynamodb/work-index';
@@ -53,6 +54,7 @@ import type {
   Mailer,
   MessageSealer,
   OutboxStore,
+  ProfileStore,
   RoomStore,
   Sealer,
   SessionStore,
@@ -67,6 +69,10 @@ export function documentClient() {
 
 export function sessionStore(): SessionStore {
   return new DynamoSessionStore(documentClient(), requiredEnv('TABLE_NAME'));
+}
+
+export function profileStore(): ProfileStore {
+  return new DynamoProfileStore(documentClient(), requiredEnv('TABLE_NAME'));
 }
 
 export function outboxStore(): OutboxStore {

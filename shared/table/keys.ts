@@ -20,6 +20,10 @@ export const messagePrefix = (room: string) => `ROOM#${room}#`;
 export const messageSk = (room: string, id: string) => `${messagePrefix(room)}${id}`;
 export const postKeySk = (room: string, scopeHash: string) => `POSTKEY#${room}#${scopeHash}`;
 
+/** Profiles (docs/data-model.md, "Profiles"): one item per user. */
+export const PROFILE_SK = 'PROFILE';
+export const profilePk = (email: string) => `PROFILE#${email}`;
+
 export const IDEMPOTENCY_SK = 'IDEMPOTENCY';
 export const idempotencyPk = (scopeHmac: string) => `IDEMPOTENCY#${scopeHmac}`;
 
