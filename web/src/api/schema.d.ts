@@ -13,7 +13,9 @@ export interface paths {
         };
         /**
          * The caller's sessions, newest created first
-         * @description Only sessions in which the caller holds a role (a pending invitation does not count).
+         * @description Only sessions in which the caller holds a role (a pending invitation does not count). With
+         *     `matterId`, only the caller's sessions of that matter (an unknown matter or one the caller
+         *     has no session in gives an empty list, never a hint that it exists).
          */
         get: operations["listSessions"];
         put?: never;
@@ -267,6 +269,90 @@ export interface paths {
          *     nothing — if it could not.
          */
         post: operations["withdraw"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/sessions/{id}/again": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A session id (128 random bits, base64url). */
+                id: components["parameters"]["SessionId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Negotiate again after a session ended without a deal
+         * @description A member (side member or mediator) of a session that ended without a deal (`no_deal` or
+         *     `withdrawn`; else 409 `session_not_ended`) starts the matter's next session: the same
+         *     matter, title, case number, currency, durations, bonus and gap percent. The caller joins
+         *     with the same role; every other member of the old session is invited to the same role
+         *     (the usual single-use invitations and emails); the old session's current terms text is
+         *     proposed as version 1 by the caller (a side member's proposal counts as its acceptance).
+         *     One session can be negotiated again once: a second request answers 409
+         *     `already_started_again` (the others have their invitations to the new session).
+         */
+        post: operations["negotiateAgain"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/sessions/{id}/calendar.ics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A session id (128 random bits, base64url). */
+                id: components["parameters"]["SessionId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * The session's deadlines as an iCalendar file
+         * @description Members and the mediator. One event per known deadline: step 2 closes
+         *     (`schedule.initialRoundEndsAt`), step 3 ends (`schedule.endsAt`), an open proposal's
+         *     `respondBy`; each named with the session title and starting at its deadline in UTC
+         *     (`DTSTART:20260301T120000Z`). Each event's UID is stable (the session id and the kind of
+         *     deadline), so importing the file again updates events instead of adding copies. No number
+         *     is ever in it.
+         */
+        get: operations["getCalendar"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The caller's profile
+         * @description `displayName` and `organization` are null until the caller saves them.
+         */
+        get: operations["getProfile"];
+        /**
+         * Save the caller's profile
+         * @description Replaces the display name and organization (a missing, null or empty `organization`
+         *     clears it). Both are trimmed; the display name is shown beside the caller's email to
+         *     everyone in the caller's sessions, and greets the caller in emails.
+         */
+        put: operations["saveProfile"];
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -601,8 +687,29 @@ export interface components {
             /** @description When this invitation's link stops working. */
             expiresAt: components["schemas"]["Instant"];
         };
+        /** @description A matter (a case's sessions over time), 128 random bits, base64url. A new session starts a new matter; negotiating again keeps it. */
+        MatterId: string;
+        /**
+         * @example {
+         *       "email": "alice@claimant.example",
+         *       "displayName": "Alice Park",
+         *       "organization": "Park & Lee LLP"
+         *     }
+         */
+        Profile: {
+            email: components["schemas"]["Email"];
+            displayName: string | null;
+            organization: string | null;
+        };
+        /** @description Text rules as for every text field; lengths in Unicode code points, after trimming. */
+        ProfileRequest: {
+            displayName: string;
+            organization?: string | null;
+        };
         MemberView: {
             email: components["schemas"]["Email"];
+            /** @description The person's display name from their profile (`PUT /me`), null until they set one. */
+            displayName: string | null;
             /**
              * @description `invited` is a pending invitation (shown to its own side only; the mediator's seat to all).
              * @enum {string}
@@ -630,6 +737,8 @@ export interface components {
         /**
          * @example {
          *       "id": "3q2-7wXhQ4KX0Jb8Zr1m0A",
+         *       "matterId": "Zq8m1Xc0Tn3KwY7pRb2sLg",
+         *       "previousSessionId": null,
          *       "title": "Acme v. Widget",
          *       "caseNumber": null,
          *       "currency": "USD",
@@ -649,6 +758,7 @@ export interface components {
          *           "members": [
          *             {
          *               "email": "alice@claimant.example",
+         *               "displayName": "Alice Park",
          *               "status": "joined"
          *             }
          *           ]
@@ -658,6 +768,7 @@ export interface components {
          *           "members": [
          *             {
          *               "email": "bob@respondent.example",
+         *               "displayName": null,
          *               "status": "joined"
          *             }
          *           ]
@@ -665,6 +776,7 @@ export interface components {
          *       },
          *       "mediator": {
          *         "email": "mia@mediator.example",
+         *         "displayName": "Mia Roth",
          *         "status": "joined"
          *       },
          *       "schedule": {
@@ -696,6 +808,9 @@ export interface components {
         SessionView: {
             /** @description 128 random bits, base64url. */
             id: string;
+            matterId: components["schemas"]["MatterId"];
+            /** @description The session this one negotiates again (`POST /sessions/{id}/again`), null for a matter's first. */
+            previousSessionId: string | null;
             title: string;
             caseNumber: string | null;
             currency: components["schemas"]["Currency"];
@@ -871,6 +986,8 @@ export interface components {
          *     | 409 | `proposal_unavailable` | a proposal is in play, the limit is reached, or a computed one needs both numbers |
          *     | 409 | `no_proposal` | no proposal is waiting for this (consent: none `requested`; answer: none `open`) |
          *     | 409 | `already_answered` | your side has answered this proposal |
+         *     | 409 | `session_not_ended` | negotiate again: the session has not ended, or ended with a deal |
+         *     | 409 | `already_started_again` | negotiate again: this session was already negotiated again |
          *     | 409 | `request_in_progress` | a request with this Idempotency-Key is still running |
          *     | 410 | `invitation_invalid` | unknown, used, expired or revoked invitation |
          *     | 413 | `payload_too_large` | body over 64 KiB |
@@ -881,7 +998,7 @@ export interface components {
          *     | 503 | `service_unavailable` | a dependency failed; nothing changed, safe to retry |
          * @enum {string}
          */
-        ErrorCode: "invalid_input" | "unauthorized" | "forbidden" | "invitation_other_address" | "not_found" | "invitation_not_found" | "no_number" | "room_not_found" | "method_not_allowed" | "already_member" | "role_filled" | "round_not_open" | "session_ended" | "terms_closed" | "terms_changed" | "room_closed" | "proposal_unavailable" | "no_proposal" | "already_answered" | "request_in_progress" | "invitation_invalid" | "payload_too_large" | "unsupported_media_type" | "idempotency_key_reused" | "too_many_invitations" | "internal_error" | "service_unavailable";
+        ErrorCode: "invalid_input" | "unauthorized" | "forbidden" | "invitation_other_address" | "not_found" | "invitation_not_found" | "no_number" | "room_not_found" | "method_not_allowed" | "already_member" | "role_filled" | "round_not_open" | "session_ended" | "terms_closed" | "terms_changed" | "room_closed" | "proposal_unavailable" | "no_proposal" | "already_answered" | "session_not_ended" | "already_started_again" | "request_in_progress" | "invitation_invalid" | "payload_too_large" | "unsupported_media_type" | "idempotency_key_reused" | "too_many_invitations" | "internal_error" | "service_unavailable";
         /** @description The one shape of every error the functions answer. Each response narrows `code` to the codes it can carry. */
         Error: {
             error: {
@@ -1102,7 +1219,10 @@ export type $defs = Record<string, never>;
 export interface operations {
     listSessions: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Only the sessions of this matter. */
+                matterId?: components["schemas"]["MatterId"];
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -1120,6 +1240,7 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["InvalidInput"];
             401: components["responses"]["Unauthorized"];
             413: components["responses"]["PayloadTooLarge"];
             429: components["responses"]["TooManyRequests"];
@@ -1719,6 +1840,149 @@ export interface operations {
                     };
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["IdempotencyKeyReused"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    negotiateAgain: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Scoped to (user, method, path), kept 24 h. See the description at the top. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description A session id (128 random bits, base64url). */
+                id: components["parameters"]["SessionId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description The new session, as the caller sees it (`previousSessionId` is the old one). */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionView"];
+                };
+            };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["SessionNotFound"];
+            /** @description `session_not_ended` (not ended, or ended with a deal), `already_started_again` or `request_in_progress`. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "session_not_ended" | "already_started_again" | "request_in_progress";
+                        };
+                    };
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["IdempotencyKeyReused"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getCalendar: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A session id (128 random bits, base64url). */
+                id: components["parameters"]["SessionId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description An RFC 5545 calendar. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/calendar": string;
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["SessionNotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getProfile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The caller's profile. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Profile"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    saveProfile: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Scoped to (user, method, path), kept 24 h. See the description at the top. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProfileRequest"];
+            };
+        };
+        responses: {
+            /** @description The profile as saved. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Profile"];
+                };
+            };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthorized"];
+            409: components["responses"]["RequestInProgress"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["IdempotencyKeyReused"];
