@@ -72,7 +72,10 @@ export interface Decision<T> {
   outbox?: OutboxRecord[];
   /** Number writes set the marker the match stream filter selects. */
   matchDue?: boolean;
-  /** Negotiating again: the ended session `after` follows (Change.previous in shared/ports). */
+  /**
+   * Negotiating again: the ended session (as loaded) that `after`, a new session, follows
+   * (Change.previous in shared/ports).
+   */
   previous?: SessionRecord;
   result: T;
 }
@@ -112,7 +115,8 @@ export async function runCommand<T, L extends Loaded>(deps: CommandDeps, run: Co
     }
     const events = decision.events ?? [];
     await deps.store.commit({
-      before: loaded.record,
+      // Negotiating again creates `after`: the loaded record is the session it follows.
+      before: decision.previous ? null : loaded.record,
       after: decision.after,
       events,
       actor: { by: run.actor, ...(loaded.role ? { role: loaded.role } : {}) },
