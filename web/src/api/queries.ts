@@ -3,6 +3,7 @@ export const queryKeys = {
   sessions: ['sessions'] as const,
   session: (id: string) => ['sessions', id] as const,
   ownNumber: (id: string) => ['sessions', id, 'number'] as const,
+  profile: ['me'] as const,
   currencies: ['currencies'] as const,
   invitationPreview: (token: string) => ['invitation-preview', token] as const,
 };
