@@ -3,6 +3,7 @@ import { useCurrencyDigits } from '../../money/useCurrencies';
 import { ErrorMessage } from '../../ui/ErrorMessage';
 import { usePageTitle } from '../../ui/usePageTitle';
 import { DealPanel } from './deal/DealPanel';
+import { MatterPanel } from './matter/MatterPanel';
 import { MembersPanel } from './members/MembersPanel';
 import { NumberPanel } from './number/NumberPanel';
 import { PhaseStatus } from './phase/PhaseStatus';
@@ -12,9 +13,16 @@ import { TermsPanel } from './terms/TermsPanel';
 import { mySide, useSession } from './useSession';
 import { WithdrawPanel } from './withdraw/WithdrawPanel';
 
-/** One session as the caller sees it, re-read every few seconds. */
+/**
+ * One session as the caller sees it, re-read every few seconds. Keyed by the id, so that going
+ * to another session of the matter starts with fresh panels (no draft carried over).
+ */
 export function SessionPage() {
   const { id = '' } = useParams();
+  return <SessionScreen key={id} id={id} />;
+}
+
+function SessionScreen({ id }: { id: string }) {
   const session = useSession(id);
   const view = session.data;
   const currency = useCurrencyDigits(view?.currency);
@@ -51,6 +59,7 @@ export function SessionPage() {
       <TermsPanel view={view} side={side} />
       <RoomsPanel view={view} />
       <MembersPanel view={view} />
+      <MatterPanel view={view} />
       <WithdrawPanel view={view} />
     </article>
   );
