@@ -2,6 +2,7 @@ import { useParams } from 'react-router';
 import { useCurrencyDigits } from '../../money/useCurrencies';
 import { ErrorMessage } from '../../ui/ErrorMessage';
 import { usePageTitle } from '../../ui/usePageTitle';
+import { NegotiateAgainPanel } from './again/NegotiateAgainPanel';
 import { DealPanel } from './deal/DealPanel';
 import { MatterPanel } from './matter/MatterPanel';
 import { MembersPanel } from './members/MembersPanel';
@@ -54,6 +55,7 @@ function SessionScreen({ id }: { id: string }) {
         <p role="alert">The currency's details could not be loaded, so amounts cannot be shown or entered.</p>
       )}
       <DealPanel view={view} digits={currency.digits} />
+      <NegotiateAgainPanel view={view} />
       {side && <NumberPanel view={view} side={side} digits={currency.digits} />}
       <ProposalPanel view={view} digits={currency.digits} />
       <TermsPanel view={view} side={side} />
