@@ -3,7 +3,7 @@ import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import type { Phase, SessionView } from '../src/api/client';
 import { SessionPage } from '../src/features/session/SessionPage';
-import { type Responder, renderApp } from './support';
+import { headersOf, type Responder, renderApp } from './support';
 import { CURRENCIES, sessionView } from './views';
 
 const ID = 'AAAAAAAAAAAAAAAAAAAAAA';
@@ -58,9 +58,9 @@ describe('negotiating again', () => {
       // Assess
       await waitFor(() => expect(router.state.location.pathname).toBe(`/sessions/${NEXT}`));
       expect(await screen.findByRole('heading', { name: 'Acme v. Widget (again)' })).toBeTruthy();
-      expect(requests.filter((r) => r.method === 'POST')).toEqual([
-        { method: 'POST', path: `/sessions/${ID}/again`, body: {}, search: '' },
-      ]);
+      const posts = requests.filter((r) => r.method === 'POST');
+      expect(posts).toEqual([{ method: 'POST', path: `/sessions/${ID}/again`, body: {}, search: '' }]);
+      expect(headersOf(posts[0]).get('Idempotency-Key')).toMatch(/^[0-9a-f-]{36}$/);
       expect(screen.queryByRole('button', { name: 'Negotiate again' })).toBeNull();
     },
   );

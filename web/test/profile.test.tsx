@@ -2,7 +2,7 @@ import { screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { ProfilePage } from '../src/features/profile/ProfilePage';
-import { type Recorded, type Responder, renderApp } from './support';
+import { headersOf, type Recorded, type Responder, renderApp } from './support';
 
 const EMAIL = 'alice@claimant.example';
 
@@ -58,6 +58,7 @@ describe('the profile form', () => {
     expect(puts(requests)).toEqual([
       { method: 'PUT', path: '/me', body: { displayName: '  Alice Park ', organization: null }, search: '' },
     ]);
+    expect(headersOf(puts(requests)[0]).get('Idempotency-Key')).toMatch(/^[0-9a-f-]{36}$/);
     expect((name as HTMLInputElement).value).toBe('Alice Park');
     expect(screen.queryByRole('alert')).toBeNull();
   });
