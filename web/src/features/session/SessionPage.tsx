@@ -3,6 +3,7 @@ import { useCurrencyDigits } from '../../money/useCurrencies';
 import { ErrorMessage } from '../../ui/ErrorMessage';
 import { usePageTitle } from '../../ui/usePageTitle';
 import { NegotiateAgainPanel } from './again/NegotiateAgainPanel';
+import { CalendarButton } from './calendar/CalendarButton';
 import { DealPanel } from './deal/DealPanel';
 import { MatterPanel } from './matter/MatterPanel';
 import { MembersPanel } from './members/MembersPanel';
@@ -50,6 +51,7 @@ function SessionScreen({ id }: { id: string }) {
         </p>
       </header>
       <PhaseStatus view={view} />
+      <CalendarButton view={view} />
       {session.error && <ErrorMessage error={session.error} prefix="The page could not refresh." />}
       {currency.error && (
         <p role="alert">The currency's details could not be loaded, so amounts cannot be shown or entered.</p>
