@@ -6,10 +6,21 @@ import { expect } from 'vitest';
 import { type Email, ISO_SECONDS, type Json } from '../support/e2e-client';
 
 export type Role = 'claimant' | 'respondent' | 'mediator';
-type Member = { email: string; status: 'joined' | 'invited' };
+type Member = { email: string; displayName: string | null; status: 'joined' | 'invited' };
 
-export const joined = (email: string): Member => ({ email, status: 'joined' });
-export const invited = (email: string): Member => ({ email, status: 'invited' });
+export const joined = (email: string, displayName: string | null = null): Member => ({
+  email,
+  displayName,
+  status: 'joined',
+});
+export const invited = (email: string, displayName: string | null = null): Member => ({
+  email,
+  displayName,
+  status: 'invited',
+});
+
+/** A matter's id: 128 random bits, base64url. */
+export const anyMatter = () => expect.stringMatching(/^[A-Za-z0-9_-]{22}$/);
 
 /** Any ISO 8601 UTC time to the second. */
 export const anyTime = () => expect.stringMatching(ISO_SECONDS);
@@ -21,6 +32,8 @@ export const ADJUSTMENT = 28 * DAY;
 
 export interface ExpectedView {
   id: string;
+  matterId?: unknown;
+  previousSessionId?: string | null;
   myRole: Role;
   phase: string;
   claimant: Member[];
@@ -48,6 +61,8 @@ export interface ExpectedView {
 export function expectedView(e: ExpectedView): Json {
   return {
     id: e.id,
+    matterId: e.matterId ?? anyMatter(),
+    previousSessionId: e.previousSessionId ?? null,
     title: e.title ?? 'Acme v. Widget',
     caseNumber: e.caseNumber ?? null,
     currency: e.currency ?? 'USD',

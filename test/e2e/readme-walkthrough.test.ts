@@ -48,7 +48,7 @@ describe('README walkthrough', () => {
       expect(session.phase).toBe('settled');
       expect(session.title).toBe('Acme v. Widget');
       expect(session.sides.respondent.members).toEqual([
-        { email: 'bob@respondent.example', status: 'joined' },
+        { email: 'bob@respondent.example', displayName: null, status: 'joined' },
       ]);
       expect(session.outcome).toEqual({
         amount: session.outcome.baseAmount,

@@ -140,8 +140,8 @@ describe('POST /sessions/{id}/invitations', () => {
     expect(withOld.status).toBe(410);
     expect(withOld.body.error.code).toBe('invitation_invalid');
     expect(listed.body.sides.claimant.members).toEqual([
-      { email: s.claimant, status: 'joined' },
-      { email: coCounsel, status: 'invited' },
+      { email: s.claimant, displayName: null, status: 'joined' },
+      { email: coCounsel, displayName: null, status: 'invited' },
     ]);
     expect(withNew.status).toBe(200);
     expect(withNew.body.myRole).toBe('claimant');
@@ -183,19 +183,22 @@ describe('POST /sessions/{id}/invitations', () => {
       claimant: {
         hasNumber: false,
         members: [
-          { email: s.claimant, status: 'joined' },
-          { email: claimantCo, status: 'invited' },
+          { email: s.claimant, displayName: null, status: 'joined' },
+          { email: claimantCo, displayName: null, status: 'invited' },
         ],
       },
-      respondent: { hasNumber: false, members: [{ email: s.respondent, status: 'joined' }] },
+      respondent: {
+        hasNumber: false,
+        members: [{ email: s.respondent, displayName: null, status: 'joined' }],
+      },
     });
     expect(asRespondent.body.sides).toEqual({
-      claimant: { hasNumber: false, members: [{ email: s.claimant, status: 'joined' }] },
+      claimant: { hasNumber: false, members: [{ email: s.claimant, displayName: null, status: 'joined' }] },
       respondent: {
         hasNumber: false,
         members: [
-          { email: s.respondent, status: 'joined' },
-          { email: respondentCo, status: 'invited' },
+          { email: s.respondent, displayName: null, status: 'joined' },
+          { email: respondentCo, displayName: null, status: 'invited' },
         ],
       },
     });
@@ -267,7 +270,7 @@ describe('DELETE /sessions/{id}/invitations/{email}', () => {
     expect(accepted.status).toBe(410);
     expect(accepted.body.error.code).toBe('invitation_invalid');
     expect((await view(s.claimant, s.id)).body.sides.claimant.members).toEqual([
-      { email: s.claimant, status: 'joined' },
+      { email: s.claimant, displayName: null, status: 'joined' },
     ]);
     const items = await api.sessionItems(s.id);
     expect(items.filter((i) => i.type === 'invitation')).toEqual([]);
@@ -383,8 +386,8 @@ describe('POST /invitations/accept', () => {
       myRole: 'respondent',
       phase: 'setup',
       sides: {
-        claimant: { members: [{ email: p.claimant, status: 'joined' }] },
-        respondent: { members: [{ email: p.respondent, status: 'joined' }] },
+        claimant: { members: [{ email: p.claimant, displayName: null, status: 'joined' }] },
+        respondent: { members: [{ email: p.respondent, displayName: null, status: 'joined' }] },
       },
     });
     const listed = await api.call('GET', '/sessions', { as: p.respondent });
@@ -652,6 +655,7 @@ describe('DELETE by someone who could have issued the invitation (docs/rules.md,
     const respondentView = await view(s.respondent, s.id);
     expect(respondentView.body.sides.respondent.members).toContainEqual({
       email: coCounsel,
+      displayName: null,
       status: 'invited',
     });
   });

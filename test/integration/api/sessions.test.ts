@@ -43,11 +43,11 @@ describe('POST /sessions', () => {
       phase: 'setup',
       terms: { version: 0, text: null, acceptedVersion: { claimant: null, respondent: null } },
       sides: {
-        claimant: { hasNumber: false, members: [{ email: p.claimant, status: 'joined' }] },
+        claimant: { hasNumber: false, members: [{ email: p.claimant, displayName: null, status: 'joined' }] },
         // The other side shows joined members only: the respondent's invitation is not listed.
         respondent: { hasNumber: false, members: [] },
       },
-      mediator: { email: p.mediator, status: 'invited' },
+      mediator: { email: p.mediator, displayName: null, status: 'invited' },
       schedule: {
         startsAt: null,
         initialRoundEndsAt: null,
@@ -86,7 +86,7 @@ describe('POST /sessions', () => {
       caseNumber: '2:24-cv-01234',
       currency: 'JPY',
       myRole: 'mediator',
-      mediator: { email: creator, status: 'joined' },
+      mediator: { email: creator, displayName: null, status: 'joined' },
       schedule: {
         startsAt: '2030-01-02T08:00:00Z',
         initialRoundEndsAt: null,
@@ -270,12 +270,16 @@ describe('GET /sessions/{id}', () => {
 
     // Assess
     expect(asMediator.body.myRole).toBe('mediator');
-    expect(asMediator.body.sides.claimant.members).toEqual([{ email: s.claimant, status: 'joined' }]);
-    expect(asMediator.body.sides.respondent.members).toEqual([{ email: s.respondent, status: 'joined' }]);
-    expect(asMediator.body.mediator).toEqual({ email: s.mediator, status: 'joined' });
+    expect(asMediator.body.sides.claimant.members).toEqual([
+      { email: s.claimant, displayName: null, status: 'joined' },
+    ]);
+    expect(asMediator.body.sides.respondent.members).toEqual([
+      { email: s.respondent, displayName: null, status: 'joined' },
+    ]);
+    expect(asMediator.body.mediator).toEqual({ email: s.mediator, displayName: null, status: 'joined' });
     expect(asClaimant.body.sides.claimant.members).toEqual([
-      { email: s.claimant, status: 'joined' },
-      { email: coCounsel, status: 'invited' },
+      { email: s.claimant, displayName: null, status: 'joined' },
+      { email: coCounsel, displayName: null, status: 'invited' },
     ]);
   });
 
