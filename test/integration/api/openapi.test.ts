@@ -52,6 +52,8 @@ describe('openapi.yaml', () => {
       'POST /invitations/accept': 400,
       'POST /invitations/preview': 400,
       'GET /currencies': 200,
+      'GET /me': 200,
+      'PUT /me': 400,
     };
     expect(results.map((r) => r.status)).toEqual(ROUTES.map((r) => expected[`${r.method} ${r.path}`] ?? 404));
   });

@@ -36,6 +36,8 @@ describe('POST /sessions', () => {
     expect(res.status).toBe(201);
     expect(res.body).toEqual({
       id: expect.stringMatching(/^[A-Za-z0-9_-]{22}$/),
+      matterId: expect.stringMatching(/^[A-Za-z0-9_-]{22}$/),
+      previousSessionId: null,
       title: 'Acme v. Widget',
       caseNumber: null,
       currency: 'USD',
