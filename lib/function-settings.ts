@@ -138,7 +138,8 @@ export const FUNCTION_SETTINGS: Record<FunctionName, FunctionSettings> = {
     memorySize: 1024,
     timeoutSeconds: 10,
     environment: ['KEY_ID', 'FINGERPRINT_SECRET_ARN', ...JWT],
-    table: { actions: TRANSACT, indexes: [] },
+    // BatchGetItem: the display names in the view an answer returns.
+    table: { actions: TRANSACT_AND_BATCH_GET, indexes: [] },
     numberKey: 'encrypt',
     // The one function that seals a side's secret input: a number or an answer (never api, which
     // could then seal a "yes" nobody gave).

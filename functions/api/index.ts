@@ -1,6 +1,6 @@
 /**
- * Every HTTP route (profiles included: shared/http/profile-routes.ts) except the two number routes, a proposal's answer and the rooms
- * (shared/http/session-routes.ts). It never touches a number: its only KMS permission is to open
+ * Every HTTP route except the two number routes, a proposal's answer and the rooms: sessions
+ * (shared/http/session-routes.ts) and profiles (shared/http/profile-routes.ts). It never touches a number: its only KMS permission is to open
  * a side's answer to a proposal (the context `kind = answer`), for that side's own view.
  */
 import { apiHandler } from '../../shared/http/handler';
@@ -17,14 +17,17 @@ import {
 } from '../../shared/runtime/dependencies';
 import { createLogger } from '../../shared/runtime/logger';
 
+const profiles = profileStore();
+
 export const handler = apiHandler({
   logger: createLogger('api'),
   clock: businessClock,
   idempotency: idempotency(fingerprintKey()),
   routes: {
-    ...profileRoutes({ profiles: profileStore(), clock: businessClock }),
+    ...profileRoutes({ profiles, clock: businessClock }),
     ...sessionRoutes({
       store: sessionStore(),
+      profiles,
       clock: businessClock,
       tokens: invitationTokens(),
       // On AWS its role may decrypt a side's answer to a proposal and nothing else (lib/function-settings.ts).

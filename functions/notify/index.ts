@@ -17,7 +17,14 @@ import { errorFacts, errorName } from '../../shared/adapters/errors';
 import type { InvitationTokens } from '../../shared/app/invitation-token';
 import { OutboxDispatcher, outboxKeyOf } from '../../shared/app/outbox-dispatcher';
 import { businessClock } from '../../shared/runtime/clock';
-import { appUrl, invitationTokens, mailer, outboxStore, timer } from '../../shared/runtime/dependencies';
+import {
+  appUrl,
+  invitationTokens,
+  mailer,
+  outboxStore,
+  profileStore,
+  timer,
+} from '../../shared/runtime/dependencies';
 import { createLogger } from '../../shared/runtime/logger';
 import { streamHandler } from '../../shared/runtime/stream-handler';
 
@@ -37,6 +44,8 @@ const dispatcher = new OutboxDispatcher({
   },
   appUrl: appUrl(),
   clock: businessClock,
+  // Greets recipients by their display name (a read of their profiles, never anything secret).
+  names: profileStore(),
 });
 
 async function dispatchRecord(record: DynamoDBRecord): Promise<void> {

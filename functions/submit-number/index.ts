@@ -6,12 +6,24 @@
 import { apiHandler } from '../../shared/http/handler';
 import { submitNumberRoutes } from '../../shared/http/number-routes';
 import { businessClock } from '../../shared/runtime/clock';
-import { fingerprintKey, idempotency, sealer, sessionStore } from '../../shared/runtime/dependencies';
+import {
+  fingerprintKey,
+  idempotency,
+  profileStore,
+  sealer,
+  sessionStore,
+} from '../../shared/runtime/dependencies';
 import { createLogger } from '../../shared/runtime/logger';
 
 export const handler = apiHandler({
   logger: createLogger('submit-number'),
   clock: businessClock,
   idempotency: idempotency(fingerprintKey()),
-  routes: submitNumberRoutes({ store: sessionStore(), clock: businessClock, sealer: sealer() }),
+  routes: submitNumberRoutes({
+    store: sessionStore(),
+    clock: businessClock,
+    sealer: sealer(),
+    // Display names for the view an answer returns (a number's answer shows no one).
+    profiles: profileStore(),
+  }),
 });

@@ -15,11 +15,18 @@ import {
   type Side,
   type Transition,
 } from '../engine';
-import { type Actor, type Clock, ConflictError, type Receipt, type SessionStore } from '../ports';
+import {
+  type Actor,
+  type Clock,
+  ConflictError,
+  type DisplayNameSource,
+  type Receipt,
+  type SessionStore,
+} from '../ports';
 import { type OutboxRecord, outboxFor } from './outbox';
 import { forbidden, fromEngine, sessionNotFound } from './rejections';
 import { roleOf, type SessionRecord } from './session-record';
-import { type SessionView, sessionView } from './views';
+import { addressesIn, type DisplayNames, type SessionView, sessionView } from './views';
 
 export interface Caller {
   email: string;
@@ -42,6 +49,19 @@ export type PendingReceipt<T> = Receipt<T> | Promise<Receipt<T> | undefined> | u
 export interface CommandDeps {
   store: SessionStore;
   clock: Clock;
+  /** Display names for the views a command answers (docs/rules.md, "Profiles"); none without it. */
+  profiles?: DisplayNameSource;
+}
+
+/** The display names of everyone a view of `record` may show, plus `others`. */
+export async function namesFor(
+  deps: Pick<CommandDeps, 'profiles'>,
+  record: SessionRecord | null,
+  others: string[] = [],
+): Promise<DisplayNames> {
+  if (!deps.profiles) return new Map();
+  const addresses = [...new Set([...(record ? addressesIn(record) : []), ...others])];
+  return addresses.length === 0 ? new Map() : deps.profiles.displayNames(addresses);
 }
 
 /** What a command decided: the new record (omitted when nothing changes) and its result. */
@@ -52,6 +72,11 @@ export interface Decision<T> {
   outbox?: OutboxRecord[];
   /** Number writes set the marker the match stream filter selects. */
   matchDue?: boolean;
+  /**
+   * Negotiating again: the ended session (as loaded) that `after`, a new session, follows
+   * (Change.previous in shared/ports).
+   */
+  previous?: SessionRecord;
   result: T;
 }
 
@@ -64,7 +89,14 @@ export interface Loaded {
 export interface CommandRun<T, L extends Loaded> {
   actor: Actor['by'];
   load(): Promise<L>;
-  decide(loaded: L, now: number): Promise<Decision<T>> | Decision<T>;
+  /**
+   * Set when the command answers a session view: the display names of the loaded record's people
+   * are read for it, with `also` (a new session's people). Commands that answer no view (a
+   * number) read nothing more.
+   */
+  names?: { also?: string[] };
+  /** `names`: the display names of the record's people, for the view the command answers. */
+  decide(loaded: L, now: number, names: DisplayNames): Promise<Decision<T>> | Decision<T>;
   /** Present when the request carries an Idempotency-Key; awaited before anything is written. */
   receipt?: PendingReceipt<T>;
 }
@@ -72,9 +104,10 @@ export interface CommandRun<T, L extends Loaded> {
 export async function runCommand<T, L extends Loaded>(deps: CommandDeps, run: CommandRun<T, L>): Promise<T> {
   return retryOnConflict(async () => {
     const loaded = await run.load();
+    const names = run.names ? await namesFor(deps, loaded.record, run.names.also) : new Map<string, string>();
     // Read `now` just before deciding: the engine checks the phase intervals with it.
     const now = deps.clock();
-    const decision = await run.decide(loaded, now);
+    const decision = await run.decide(loaded, now, names);
     const receipt = await run.receipt;
     if (!decision.after) {
       await receipt?.alone(decision.result);
@@ -82,12 +115,14 @@ export async function runCommand<T, L extends Loaded>(deps: CommandDeps, run: Co
     }
     const events = decision.events ?? [];
     await deps.store.commit({
-      before: loaded.record,
+      // Negotiating again creates `after`: the loaded record is the session it follows.
+      before: decision.previous ? null : loaded.record,
       after: decision.after,
       events,
       actor: { by: run.actor, ...(loaded.role ? { role: loaded.role } : {}) },
       now,
       ...(decision.matchDue ? { matchDue: true } : {}),
+      ...(decision.previous ? { previous: decision.previous } : {}),
       outbox: [...outboxFor(decision.after, events, now), ...(decision.outbox ?? [])],
       atomically: receipt ? [receipt.with(decision.result)] : [],
     });
@@ -151,10 +186,11 @@ export function transitionCommand<I>(
   return runCommand(deps, {
     actor: command.caller.email,
     load: () => loadAsMember(deps.store, command.sessionId, command.caller),
-    decide: ({ record, role }, now) => {
+    names: {},
+    decide: ({ record, role }, now, names) => {
       const { session, events } = decided(decide(record, role, command.input, now));
       const after = { ...record, session };
-      return { after, events, result: sessionView(after, role, now) };
+      return { after, events, result: sessionView(after, role, now, null, names) };
     },
     receipt,
   });

@@ -7,7 +7,7 @@
 import { effectiveProposals, isSide, type Role } from '../engine';
 import type { AnswerOpener } from '../ports';
 import type { SessionRecord } from './session-record';
-import { type SessionView, sessionView } from './views';
+import { type DisplayNames, type SessionView, sessionView } from './views';
 
 export async function myAnswer(
   opener: AnswerOpener,
@@ -32,6 +32,7 @@ export async function viewWithAnswer(
   record: SessionRecord,
   role: Role,
   now: number,
+  names?: DisplayNames,
 ): Promise<SessionView> {
-  return sessionView(record, role, now, await myAnswer(opener, record, role, now));
+  return sessionView(record, role, now, await myAnswer(opener, record, role, now), names);
 }

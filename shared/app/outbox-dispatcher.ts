@@ -13,7 +13,7 @@
  * recorded (`sentChunks`), so a retry resumes after the last chunk recorded.
  */
 import { SES_MAX_RECIPIENTS } from '../adapters/ses-mailer';
-import type { Clock, Mailer, OutboxKey, OutboxStore, SessionFacts, Timer } from '../ports';
+import type { Clock, DisplayNameSource, Mailer, OutboxKey, OutboxStore, SessionFacts, Timer } from '../ports';
 import { outboxIdOf, sessionIdOf } from '../table/keys';
 import { type RenderContext, renderNotice } from './emails';
 import type { InvitationTokens } from './invitation-token';
@@ -41,6 +41,8 @@ export interface OutboxDispatcherDeps {
   /** Base URL of the web app (links in emails). */
   appUrl: string;
   clock: Clock;
+  /** Display names to greet recipients and name an inviter by (docs/rules.md, "Profiles"). */
+  names?: DisplayNameSource;
 }
 
 /** The outbox record a stream record (or a work-index item) points at, from its keys. */
@@ -102,6 +104,10 @@ export class OutboxDispatcher {
     chunksAlreadySent: number,
   ): Promise<void> {
     const context: RenderContext = { appUrl: this.deps.appUrl };
+    if (this.deps.names) {
+      const people = notice.template === 'invitation' ? [...notice.to, notice.invitedBy] : notice.to;
+      context.names = await this.deps.names.displayNames([...new Set(people)]);
+    }
     if (notice.template === 'invitation') {
       const token = await this.deps.tokens.tokenFor(notice.invitationId);
       context.invitation = {

@@ -17,6 +17,8 @@ export type RejectionCode =
   | 'no_number'
   | 'room_not_found'
   | 'room_closed'
+  | 'session_not_ended'
+  | 'already_started_again'
   | 'idempotency_key_reused';
 
 export class Rejected extends Error {

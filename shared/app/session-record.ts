@@ -22,10 +22,25 @@ export interface Invitation {
   tokenHash: string;
   createdAt: number;
   validUntil: number;
+  /**
+   * Issued by negotiating again to a member of the ended session: it survives the first member of
+   * its role joining (docs/rules.md, "Across the life of a case"), so every former member can.
+   */
+  renewal?: boolean;
 }
 
 export interface SessionRecord {
   session: Session;
+  /**
+   * The matter this session belongs to (docs/rules.md, "Across the life of a case"): a new
+   * session starts one, negotiating again keeps it. Sessions stored before matters read as their
+   * own matter (shared/table/session-item.ts).
+   */
+  matterId: string;
+  /** The session this one negotiates again; null for a matter's first. */
+  previousSessionId: string | null;
+  /** The session started from this one by negotiating again (at most one); null until then. */
+  nextSessionId: string | null;
   createdBy: string;
   members: Member[];
   /** Open invitations only: used, revoked and replaced ones are removed. */

@@ -20,10 +20,16 @@ import type { SessionRecord } from './session-record';
 export const isoSeconds = (ms: number | null): string | null =>
   ms === null ? null : new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
-type MemberView = { email: string; status: 'joined' | 'invited' };
+type MemberView = { email: string; displayName: string | null; status: 'joined' | 'invited' };
+
+/** Display names by email (docs/rules.md, "Profiles"): only people who set one. */
+export type DisplayNames = ReadonlyMap<string, string>;
+const NO_NAMES: DisplayNames = new Map();
 
 export interface SessionView {
   id: string;
+  matterId: string;
+  previousSessionId: string | null;
   title: string;
   caseNumber: string | null;
   currency: string;
@@ -79,28 +85,43 @@ function proposalView(record: SessionRecord, now: number, myAnswer: boolean | nu
   };
 }
 
-function membersOf(record: SessionRecord, role: Role, includePending: boolean): MemberView[] {
-  const joined = record.members
-    .filter((m) => m.role === role)
-    .map((m): MemberView => ({ email: m.email, status: 'joined' }));
+function membersOf(
+  record: SessionRecord,
+  role: Role,
+  includePending: boolean,
+  names: DisplayNames,
+): MemberView[] {
+  const member = (email: string, status: MemberView['status']): MemberView => ({
+    email,
+    displayName: names.get(email) ?? null,
+    status,
+  });
+  const joined = record.members.filter((m) => m.role === role).map((m) => member(m.email, 'joined'));
   const pending = includePending
     ? [...record.invitations]
         .filter((i) => i.role === role)
         .sort((a, b) => a.createdAt - b.createdAt)
-        .map((i): MemberView => ({ email: i.email, status: 'invited' }))
+        .map((i) => member(i.email, 'invited'))
     : [];
   return [...joined, ...pending];
 }
 
+/** Every address a view of the record may show: members and open invitations. */
+export const addressesIn = (record: SessionRecord): string[] => [
+  ...new Set([...record.members.map((m) => m.email), ...record.invitations.map((i) => i.email)]),
+];
+
 /**
  * `myAnswer` is the caller's side's answer to the latest proposal, opened by the caller
- * (shared/app/my-answer.ts): this function never opens anything.
+ * (shared/app/my-answer.ts): this function never opens anything. `names` are the display names
+ * of the people in it (shared/app/profiles/display-names.ts).
  */
 export function sessionView(
   record: SessionRecord,
   myRole: Role,
   now: number,
   myAnswer: boolean | null = null,
+  names: DisplayNames = NO_NAMES,
 ): SessionView {
   const { session } = record;
   const phase = effectivePhase(session, now);
@@ -112,11 +133,13 @@ export function sessionView(
   const endsAt = showsEnd ? adjustmentEndsAt(session, asOf) : null;
   const side = (s: Side) => ({
     hasNumber: session.hasNumber[s],
-    members: membersOf(record, s, myRole === s),
+    members: membersOf(record, s, myRole === s, names),
   });
-  const mediator = membersOf(record, 'mediator', true)[0] ?? null;
+  const mediator = membersOf(record, 'mediator', true, names)[0] ?? null;
   return {
     id: session.id,
+    matterId: record.matterId,
+    previousSessionId: record.previousSessionId,
     title: session.title,
     caseNumber: session.caseNumber,
     currency: session.currency,

@@ -20,6 +20,8 @@ const STATUS: Record<RejectionCode, number> = {
   already_member: 409,
   role_filled: 409,
   room_closed: 409,
+  session_not_ended: 409,
+  already_started_again: 409,
   invitation_invalid: 410,
   idempotency_key_reused: 422,
   too_many_invitations: 429,

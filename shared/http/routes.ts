@@ -25,6 +25,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
   { method: 'PUT', path: '/sessions/{id}/terms', fn: 'api' },
   { method: 'POST', path: '/sessions/{id}/terms/accept', fn: 'api' },
   { method: 'POST', path: '/sessions/{id}/withdraw', fn: 'api' },
+  { method: 'POST', path: '/sessions/{id}/again', fn: 'api' },
   { method: 'POST', path: '/sessions/{id}/proposals', fn: 'api' },
   { method: 'POST', path: '/sessions/{id}/proposals/current/consent', fn: 'api' },
   // An answer is sealed: served where kms:Encrypt is (shared/app/sessions/answer-proposal.ts).

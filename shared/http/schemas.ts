@@ -95,6 +95,20 @@ export const numberBody = v.strictObject({
   amount: wholeNumber('amount', 1, Number(MAX_AMOUNT), ' (minor units)'),
 });
 export const withdrawBody = v.strictObject({});
+export const againBody = v.strictObject({});
+const MATTER_ID = /^[A-Za-z0-9_-]{22}$/;
+
+/** `GET /sessions`: only `matterId` (a matter's id), else a 400 that names the rule. */
+export function sessionsQuery(query: Record<string, string | undefined>): { matterId?: string } {
+  const names = Object.keys(query);
+  if (names.some((name) => name !== 'matterId')) {
+    throw invalidBody('The query has an unknown parameter (only matterId).');
+  }
+  const { matterId } = query;
+  if (matterId === undefined) return {};
+  if (!MATTER_ID.test(matterId)) throw invalidBody('matterId must be a matter id (22 base64url characters).');
+  return { matterId };
+}
 /** A profile (docs/rules.md, "Profiles"): a display name of 1–100 code points, an organization of at most 200. */
 export const profileBody = v.strictObject({
   displayName: text('displayName', { min: 1, max: 100 }, { trim: true }),

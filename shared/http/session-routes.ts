@@ -11,6 +11,7 @@ import { sessionCalendar } from '../app/sessions/calendar';
 import { createSessionFor } from '../app/sessions/create-session';
 import { listCurrencies } from '../app/sessions/currencies';
 import { invite, revokeInvitation } from '../app/sessions/invite';
+import { negotiateAgain } from '../app/sessions/negotiate-again';
 import { consentToComputedProposal, requestProposal } from '../app/sessions/proposals';
 import { getSession, listSessions } from '../app/sessions/read-sessions';
 import { acceptTerms, proposeTerms } from '../app/sessions/terms';
@@ -21,6 +22,7 @@ import { created, download, noContent, ok } from './present';
 import {
   acceptInvitationBody,
   acceptTermsBody,
+  againBody,
   consentBody,
   createSessionBody,
   inviteBody,
@@ -28,6 +30,7 @@ import {
   peekField,
   previewInvitationBody,
   proposalBody,
+  sessionsQuery,
   termsBody,
   withdrawBody,
 } from './schemas';
@@ -55,7 +58,8 @@ export function sessionRoutes(deps: SessionRoutesDeps): Routes {
   return {
     'POST /sessions': async ({ caller, body, receipt }) =>
       created(await createSessionFor(deps, caller, parseBody(createSessionBody, body), receipt(created))),
-    'GET /sessions': async ({ caller }) => ok({ sessions: await listSessions(deps, caller) }),
+    'GET /sessions': async ({ caller, query }) =>
+      ok({ sessions: await listSessions(deps, caller, sessionsQuery(query)) }),
     'GET /sessions/{id}': async ({ caller, params }) => ok(await getSession(deps, caller, params.id!)),
     'POST /sessions/{id}/invitations': async ({ caller, params, body, receipt }) =>
       created(
@@ -79,6 +83,15 @@ export function sessionRoutes(deps: SessionRoutesDeps): Routes {
       );
       return noContent();
     },
+    'POST /sessions/{id}/again': async ({ caller, params, body, receipt }) =>
+      created(
+        await negotiateAgain(
+          deps,
+          // `{}`; an empty body is read as `{}` (as for withdraw).
+          { caller, sessionId: params.id!, input: () => parseBody(againBody, body, { emptyIs: {} }) },
+          receipt(created),
+        ),
+      ),
     'POST /invitations/accept': async ({ caller, body, receipt }) =>
       ok(await acceptInvitation(deps, caller, parseBody(acceptInvitationBody, body), receipt(ok))),
     'POST /invitations/preview': async ({ caller, body }) =>

@@ -88,6 +88,6 @@ export interface FingerprintKey {
   get(): Promise<Uint8Array>;
 }
 
+export * from './profiles';
 export * from './rooms';
 export * from './store';
-export * from './profiles';

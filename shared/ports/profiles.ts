@@ -12,7 +12,12 @@ export interface Profile {
   organization: string | null;
 }
 
-export interface ProfileStore {
+/** Display names by email, for the people a view shows (only those who set one). */
+export interface DisplayNameSource {
+  displayNames(emails: string[]): Promise<ReadonlyMap<string, string>>;
+}
+
+export interface ProfileStore extends DisplayNameSource {
   /** The user's profile, or null when the user never saved one. */
   get(email: string): Promise<Profile | null>;
   /** Saves the whole profile (the last save wins), with the request's receipt in one transaction. */

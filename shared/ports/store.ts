@@ -49,6 +49,12 @@ export interface Change {
   matchDue?: boolean;
   outbox: OutboxRecord[];
   atomically?: AtomicWrite[];
+  /**
+   * Negotiating again: the ended session the new one follows, as loaded. Its item records
+   * `nextSessionId` in the same transaction, conditional on its revision (a ConflictError when it
+   * moved on), so one session is negotiated again at most once.
+   */
+  previous?: SessionRecord;
 }
 
 export interface SessionStore {

@@ -87,6 +87,9 @@ export function toItem(record: SessionRecord, options: { matchDue?: boolean } = 
     proposals: proposalsToItem(session.proposals),
     // Stored so operators can see where a session is; views use the effective phase.
     phase: session.announcedPhase,
+    matterId: record.matterId,
+    previousSessionId: record.previousSessionId,
+    nextSessionId: record.nextSessionId,
     createdBy: record.createdBy,
     members: record.members,
     invitations: record.invitations,
@@ -116,6 +119,9 @@ export function fromItem(item: Item): SessionRecord {
     matchDue: _matchDue,
     // The reconciler's re-drive stamp: not part of the session.
     redrive: _redrive,
+    matterId,
+    previousSessionId,
+    nextSessionId,
     createdBy,
     members,
     invitations,
@@ -136,6 +142,10 @@ export function fromItem(item: Item): SessionRecord {
       proposalGapPercent: (proposalGapPercent as number | undefined) ?? LIMITS.proposalGapPercent.default,
       proposals: proposalsFromItem(proposals),
     },
+    // Sessions stored before matters existed are each their own matter.
+    matterId: (matterId as string | undefined) ?? (rest.id as string),
+    previousSessionId: (previousSessionId as string | null | undefined) ?? null,
+    nextSessionId: (nextSessionId as string | null | undefined) ?? null,
     createdBy: createdBy as string,
     members: members as Member[],
     invitations: invitations as Invitation[],

@@ -238,6 +238,71 @@ const ROUTES: RouteSpec[] = [
     },
   },
   {
+    route: 'GET /me',
+    state: 'setup',
+    request: () => ({ method: 'GET', path: '/me' }),
+    expect: {
+      'claimant member': [200],
+      'respondent member': [200],
+      mediator: [200],
+      'member of another session': [200],
+      outsider: [200],
+    },
+  },
+  {
+    route: 'PUT /me',
+    state: 'setup',
+    request: () => ({ method: 'PUT', path: '/me', body: { displayName: 'Matrix Person' } }),
+    expect: {
+      'claimant member': [200],
+      'respondent member': [200],
+      mediator: [200],
+      'member of another session': [200],
+      outsider: [200],
+    },
+  },
+  {
+    route: 'GET /sessions?matterId= (the session’s matter)',
+    state: 'setup',
+    request: async (f) => ({
+      method: 'GET',
+      path: `/sessions?matterId=${(await rt.send(f.claimant, 'GET', `/sessions/${f.id}`)).json.matterId}`,
+    }),
+    // Everyone may ask; only members find the session in it (checked below).
+    expect: {
+      'claimant member': [200],
+      'respondent member': [200],
+      mediator: [200],
+      'member of another session': [200],
+      outsider: [200],
+    },
+  },
+  {
+    route: 'POST /sessions/{id}/again (withdrawn)',
+    state: 'withdrawn',
+    request: (f) => ({ method: 'POST', path: `/sessions/${f.id}/again`, body: {} }),
+    expect: {
+      'claimant member': [201],
+      'respondent member': [201],
+      mediator: [201],
+      'member of another session': NOT_FOUND,
+      outsider: NOT_FOUND,
+    },
+    fresh: MEMBERS,
+  },
+  {
+    route: 'POST /sessions/{id}/again (step 2: not ended)',
+    state: 'step 2, claimant has a number',
+    request: (f) => ({ method: 'POST', path: `/sessions/${f.id}/again`, body: {} }),
+    expect: {
+      'claimant member': [409, 'session_not_ended'],
+      'respondent member': [409, 'session_not_ended'],
+      mediator: [409, 'session_not_ended'],
+      'member of another session': NOT_FOUND,
+      outsider: NOT_FOUND,
+    },
+  },
+  {
     route: 'POST /sessions/{id}/invitations (to the claimant side, which has members)',
     state: 'setup',
     request: (f) => ({
@@ -815,6 +880,13 @@ describe('authorization matrix', () => {
       }
     }
     expect(ids[5]).toEqual([]);
+    // Asked by matter, the same: a non-member's list of that matter is empty.
+    const { matterId } = (await rt.send(f.claimant, 'GET', `/sessions/${f.id}`)).json;
+    for (const who of [otherMember, outsider, newcomer]) {
+      expect((await rt.send(who, 'GET', `/sessions?matterId=${matterId}`)).json).toEqual({ sessions: [] });
+    }
+    const byMatter = await rt.send(f.mediator, 'GET', `/sessions?matterId=${matterId}`);
+    expect((byMatter.json.sessions as { id: string }[]).map((s) => s.id)).toEqual([f.id]);
   });
 
   it('an existing session and an unknown one look exactly the same to a non-member', async () => {
@@ -829,6 +901,7 @@ describe('authorization matrix', () => {
         ['PUT', `/sessions/${id}/number`, { amount: 5 }],
         ['PUT', `/sessions/${id}/terms`, { text: 'x' }],
         ['POST', `/sessions/${id}/withdraw`, {}],
+        ['POST', `/sessions/${id}/again`, {}],
         ['POST', `/sessions/${id}/invitations`, { email: 'a@b.example', role: 'respondent' }],
         ['DELETE', `/sessions/${id}/invitations/a%40b.example`],
         ['POST', `/sessions/${id}/proposals`, { kind: 'computed' }],

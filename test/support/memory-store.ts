@@ -47,6 +47,10 @@ export class MemoryStore implements SessionStore, OutboxStore {
     const current = this.sessions.get(id);
     const expected = change.before?.rev ?? null;
     if (expected === null ? current !== undefined : current?.rev !== expected) throw new ConflictError();
+    const previous = change.previous && this.sessions.get(change.previous.session.id);
+    if (change.previous && previous?.rev !== change.previous.rev) throw new ConflictError();
+    if (previous)
+      this.sessions.set(previous.session.id, { ...previous, nextSessionId: id, rev: previous.rev + 1 });
     const ended = Boolean(change.after.session.outcome || change.after.session.ended);
     this.sessions.set(id, {
       ...structuredClone(change.after),

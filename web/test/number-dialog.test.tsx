@@ -93,10 +93,16 @@ describe('the number form', () => {
     // Prepare
     const view = sessionView({
       myRole: 'mediator',
-      mediator: { email: 'mia@mediator.example', status: 'joined' },
+      mediator: { email: 'mia@mediator.example', displayName: null, status: 'joined' },
       sides: {
-        claimant: { hasNumber: true, members: [{ email: 'alice@claimant.example', status: 'joined' }] },
-        respondent: { hasNumber: false, members: [{ email: 'bob@respondent.example', status: 'joined' }] },
+        claimant: {
+          hasNumber: true,
+          members: [{ email: 'alice@claimant.example', displayName: null, status: 'joined' }],
+        },
+        respondent: {
+          hasNumber: false,
+          members: [{ email: 'bob@respondent.example', displayName: null, status: 'joined' }],
+        },
       },
     });
 

@@ -12,10 +12,16 @@ type Proposal = NonNullable<SessionView['proposal']>;
 const inStep3 = (overrides: Partial<SessionView> = {}) =>
   sessionView({
     phase: 'adjustment',
-    mediator: { email: 'mia@mediator.example', status: 'joined' },
+    mediator: { email: 'mia@mediator.example', displayName: null, status: 'joined' },
     sides: {
-      claimant: { hasNumber: true, members: [{ email: 'alice@claimant.example', status: 'joined' }] },
-      respondent: { hasNumber: true, members: [{ email: 'bob@respondent.example', status: 'joined' }] },
+      claimant: {
+        hasNumber: true,
+        members: [{ email: 'alice@claimant.example', displayName: null, status: 'joined' }],
+      },
+      respondent: {
+        hasNumber: true,
+        members: [{ email: 'bob@respondent.example', displayName: null, status: 'joined' }],
+      },
     },
     schedule: {
       startsAt: '2026-03-01T09:00:00Z',

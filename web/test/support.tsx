@@ -19,7 +19,15 @@ export interface Recorded {
   search: string;
 }
 
-type Reply = { status: number; body?: unknown; headers?: Record<string, string> };
+/** `body` is sent as JSON; `text`, when given, as it is (with its own `content-type` in `headers`). */
+const headersSent = new WeakMap<Recorded, Headers>();
+
+/** The headers a recorded request was sent with (the bearer token, the Idempotency-Key). */
+export function headersOf(request: Recorded | undefined): Headers {
+  return (request && headersSent.get(request)) ?? new Headers();
+}
+
+type Reply = { status: number; body?: unknown; text?: string; headers?: Record<string, string> };
 export type Responder = (method: string, path: string, body: unknown, search: string) => Reply;
 
 export function fakeApi(respond: Responder) {
@@ -29,9 +37,12 @@ export function fakeApi(respond: Responder) {
     const text = request.method === 'GET' ? '' : await request.text();
     const body = text ? JSON.parse(text) : undefined;
     const { pathname: path, search } = new URL(request.url);
-    requests.push({ method: request.method, path, body, search });
+    const recorded = { method: request.method, path, body, search };
+    headersSent.set(recorded, request.headers);
+    requests.push(recorded);
     const reply = respond(request.method, path, body, search);
-    return new Response(reply.body === undefined ? null : JSON.stringify(reply.body), {
+    const sent = reply.text ?? (reply.body === undefined ? null : JSON.stringify(reply.body));
+    return new Response(sent, {
       status: reply.status,
       headers: { 'content-type': 'application/json', ...reply.headers },
     });

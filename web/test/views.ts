@@ -4,6 +4,8 @@ import type { SessionView } from '../src/api/client';
 export function sessionView(overrides: Partial<SessionView> = {}): SessionView {
   return {
     id: 'AAAAAAAAAAAAAAAAAAAAAA',
+    matterId: 'MMMMMMMMMMMMMMMMMMMMMM',
+    previousSessionId: null,
     title: 'Acme v. Widget',
     caseNumber: null,
     currency: 'USD',
@@ -11,8 +13,14 @@ export function sessionView(overrides: Partial<SessionView> = {}): SessionView {
     phase: 'initial_round',
     terms: { version: 0, text: null, acceptedVersion: { claimant: 0, respondent: 0 } },
     sides: {
-      claimant: { hasNumber: false, members: [{ email: 'alice@claimant.example', status: 'joined' }] },
-      respondent: { hasNumber: false, members: [{ email: 'bob@respondent.example', status: 'joined' }] },
+      claimant: {
+        hasNumber: false,
+        members: [{ email: 'alice@claimant.example', displayName: null, status: 'joined' }],
+      },
+      respondent: {
+        hasNumber: false,
+        members: [{ email: 'bob@respondent.example', displayName: null, status: 'joined' }],
+      },
     },
     mediator: null,
     schedule: {

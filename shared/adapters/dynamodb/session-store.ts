@@ -14,7 +14,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { OutboxRecord } from '../../app/outbox';
 import { pruneAnswers, pruneSealed, type SessionRecord } from '../../app/session-record';
-import type { Change, SessionStore } from '../../ports';
+import { type Change, ConflictError, type SessionStore } from '../../ports';
 import { TABLE } from '../../table/definition';
 import {
   invitationSk,
@@ -129,13 +129,34 @@ export class DynamoSessionStore implements SessionStore {
       putNew(this.tableName, auditItem(id, event, { at: now, rev: next.rev, index }, actor)),
     );
     const outbox = change.outbox.map((record) => putNew(this.tableName, outboxItem(record)));
-    await transact(this.db, [
-      sessionPut,
-      ...audit,
-      ...outbox,
-      ...this.projections(before, next),
-      ...(change.atomically ?? []).map((write) => write.atomicWrite as TransactItem),
-    ]);
+    const link = change.previous ? [this.nextSessionLink(change.previous, id)] : [];
+    try {
+      await transact(this.db, [
+        sessionPut,
+        ...link,
+        ...audit,
+        ...outbox,
+        ...this.projections(before, next),
+        ...(change.atomically ?? []).map((write) => write.atomicWrite as TransactItem),
+      ]);
+    } catch (error) {
+      // The previous session moved on (negotiated again by someone else first): decide again.
+      if (link.length > 0 && error instanceof ConditionError && error.index === 1) throw new ConflictError();
+      throw error;
+    }
+  }
+
+  /** The ended session records the one that negotiates it again, if still at its revision. */
+  private nextSessionLink(previous: SessionRecord, nextId: string): TransactItem {
+    return {
+      Update: {
+        TableName: this.tableName,
+        Key: { pk: sessionPk(previous.session.id), sk: SESSION_SK },
+        UpdateExpression: 'SET nextSessionId = :next, rev = :nextRev',
+        ConditionExpression: 'rev = :rev',
+        ExpressionAttributeValues: { ':next': nextId, ':rev': previous.rev, ':nextRev': previous.rev + 1 },
+      },
+    };
   }
 
   /** Member and invitation projections that follow from the change (docs/data-model.md). */

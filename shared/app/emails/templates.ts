@@ -34,6 +34,26 @@ export interface RenderContext {
   appUrl: string;
   /** Invitations only: the link carrying the token, and the session's rules. */
   invitation?: { link: string; rules: SessionRules };
+  /** Display names of the recipients and the inviter (docs/rules.md, "Profiles"), where set. */
+  names?: ReadonlyMap<string, string>;
+}
+
+/** "Alice Park (alice@…)" when the person has a display name, else the address. */
+const person = (email: string, context: RenderContext) => {
+  const name = context.names?.get(email);
+  return name ? `${name} (${email})` : email;
+};
+
+/**
+ * "Hello Alice Park and bob@…," when at least one recipient has a display name; no greeting
+ * otherwise (one message goes to every recipient of an event, docs/rules.md, "Emails").
+ */
+function greeting(to: string[], context: RenderContext): Block | null {
+  const names = to.map((email) => context.names?.get(email));
+  if (!names.some(Boolean)) return null;
+  const called = to.map((email, i) => names[i] ?? email);
+  const list = called.length === 1 ? called[0] : `${called.slice(0, -1).join(', ')} and ${called.at(-1)}`;
+  return p(`Hello ${list},`);
 }
 
 export interface RenderedEmail {
@@ -81,7 +101,7 @@ const invitation: Template<'invitation'> = (record, notice, context) => {
   return {
     subject,
     blocks: [
-      p(`${notice.invitedBy} invites you to join “${record.title}” as the ${role}.`),
+      p(`${person(notice.invitedBy, context)} invites you to join “${record.title}” as the ${role}.`),
       facts([
         ['Session', record.title],
         ...(rules.caseNumber ? ([['Case number', rules.caseNumber]] as [string, string][]) : []),
@@ -234,5 +254,7 @@ export function renderNotice(record: OutboxRecord, notice: Notice, context: Rend
   const template = TEMPLATES[notice.template] as Template<Notice['template']>;
   const content = template(record, notice, { ...context, appUrl: context.appUrl.replace(/\/+$/, '') });
   const subject = subjectLine(content.subject);
-  return { subject, text: renderText(content.blocks), html: renderHtml(subject, content.blocks) };
+  const hello = greeting(notice.to, context);
+  const blocks = hello ? [hello, ...content.blocks] : content.blocks;
+  return { subject, text: renderText(blocks), html: renderHtml(subject, blocks) };
 }

@@ -5,7 +5,14 @@
  */
 import { effectivePhase, isEnded, joinSession, type Role } from '../../engine';
 import type { AnswerOpener, SessionStore } from '../../ports';
-import { type Caller, type CommandDeps, decided, type PendingReceipt, runCommand } from '../command';
+import {
+  type Caller,
+  type CommandDeps,
+  decided,
+  namesFor,
+  type PendingReceipt,
+  runCommand,
+} from '../command';
 import { hashToken } from '../invitation-token';
 import { myAnswer } from '../my-answer';
 import { Rejected } from '../rejections';
@@ -54,7 +61,8 @@ export function acceptInvitation(
       const { record, invitation } = await openInvitation(deps.store, caller, input.token, deps.clock);
       return { record, role: invitation.role, invitation };
     },
-    decide: async ({ record, invitation }, now) => {
+    names: {},
+    decide: async ({ record, invitation }, now, names) => {
       const role = invitation.role;
       const joined = decided(joinSession(record.session, role, now));
       const firstOfRole = !record.session.joined[role];
@@ -63,11 +71,13 @@ export function acceptInvitation(
         ...record,
         session: joined.session,
         members: [...record.members, { email: caller.email, role, joinedAt: now }],
-        invitations: record.invitations.filter((i) => i !== invitation && !(firstOfRole && i.role === role)),
+        invitations: record.invitations.filter(
+          (i) => i !== invitation && !(firstOfRole && i.role === role && !i.renewal),
+        ),
       };
       // A member joining a side that has answered the latest proposal sees its side's answer.
       const answer = await myAnswer(deps.answers, after, role, now);
-      return { after, events: joined.events, result: sessionView(after, role, now, answer) };
+      return { after, events: joined.events, result: sessionView(after, role, now, answer, names) };
     },
     receipt,
   });
@@ -92,18 +102,19 @@ export interface InvitationPreview {
  * nothing, never carries the session id, and does not make the caller a member.
  */
 export async function previewInvitation(
-  deps: Pick<CommandDeps, 'store' | 'clock'>,
+  deps: Pick<CommandDeps, 'store' | 'clock' | 'profiles'>,
   caller: Caller,
   input: { token: string },
 ): Promise<InvitationPreview> {
   const { record, invitation } = await openInvitation(deps.store, caller, input.token, deps.clock);
   const { session } = record;
+  const names = await namesFor(deps, null, [invitation.invitedBy]);
   return {
     title: session.title,
     caseNumber: session.caseNumber,
     currency: session.currency,
     role: invitation.role,
-    invitedBy: { email: invitation.invitedBy, displayName: null },
+    invitedBy: { email: invitation.invitedBy, displayName: names.get(invitation.invitedBy) ?? null },
     bonusPercent: session.bonusPercent,
     proposalGapPercent: session.proposalGapPercent,
     initialRoundSeconds: session.initialRoundSeconds,

@@ -41,7 +41,8 @@ export function answerProposal(
   return runCommand(deps, {
     actor: caller.email,
     load: () => loadAsMember(deps.store, sessionId, caller),
-    decide: async ({ record, role }, now) => {
+    names: {},
+    decide: async ({ record, role }, now, names) => {
       const side = requireSide(role, 'Only a side’s members answer a proposal; the mediator never does.');
       const { accept } = command.input();
       const { session, events } = decided(answerProposalRule(record.session, side, now));
@@ -57,7 +58,7 @@ export function answerProposal(
         after,
         events,
         matchDue: session.seq > record.session.seq,
-        result: sessionView(after, role, now, accept),
+        result: sessionView(after, role, now, accept, names),
       };
     },
     receipt,

@@ -1,5 +1,6 @@
 /** `POST /sessions`: a user creates a session in a role and invites the first member of others. */
 import { randomBytes } from 'node:crypto';
+import type { DomainEvent } from '../../engine';
 import { createSession, type Role } from '../../engine';
 import { type Caller, type CommandDeps, decided, type PendingReceipt, runCommand } from '../command';
 import type { InvitationTokens } from '../invitation-token';
@@ -23,20 +24,25 @@ export interface CreateSessionInput {
   proposalGapPercent?: number;
 }
 
+/**
+ * Where a new session sits in its matter (docs/rules.md, "Across the life of a case"): a new
+ * matter, or the next session of one (negotiating again).
+ */
+export interface MatterLink {
+  matterId: string;
+  previousSessionId: string | null;
+}
+
 export interface CreateSessionDeps extends CommandDeps {
   tokens: InvitationTokens;
   newId?: () => string;
 }
 
-/** Session ids: 128 random bits, base64url. */
+/** Session and matter ids: 128 random bits, base64url. */
 export const newSessionId = () => randomBytes(16).toString('base64url');
 
-export async function createSessionFor(
-  deps: CreateSessionDeps,
-  caller: Caller,
-  input: CreateSessionInput,
-  receipt?: PendingReceipt<SessionView>,
-): Promise<SessionView> {
+/** Refuses invitations to the caller, to the caller's own role, or one address to two roles. */
+function invitesOf(caller: Caller, input: Pick<CreateSessionInput, 'invite' | 'myRole'>): Invitee[] {
   const invites = (Object.entries(input.invite) as [Role, string | undefined][]).filter(
     (entry): entry is [Role, string] => entry[1] !== undefined,
   );
@@ -46,56 +52,109 @@ export async function createSessionFor(
   }
   const emails = invites.map(([, email]) => email);
   if (new Set(emails).size !== emails.length) throw invalidInput('invite: one address may hold one role.');
+  return invites.map(([role, email]) => ({ email, role }));
+}
+
+/** The addresses a new session's view shows: the creator and everyone invited. */
+export const peopleOf = (caller: Caller, input: Pick<CreateSessionInput, 'invite'>): string[] => [
+  caller.email,
+  ...Object.values(input.invite).filter((email): email is string => email !== undefined),
+];
+
+/** Someone a new session invites; `renewal`: invited again by negotiating again (issue-invitation.ts). */
+export interface Invitee {
+  email: string;
+  role: Role;
+  renewal?: boolean;
+}
+
+export interface NewSession {
+  record: SessionRecord;
+  events: DomainEvent[];
+  outbox: OutboxRecord[];
+}
+
+/**
+ * A new session in `matter`, decided by the engine: the caller holds `myRole`, every invited
+ * address has its invitation (and its email in the outbox). Used by `POST /sessions` and by
+ * negotiating again (negotiate-again.ts).
+ */
+export async function newSession(
+  tokens: InvitationTokens,
+  caller: Caller,
+  input: CreateSessionInput,
+  matter: MatterLink & { id: string },
+  now: number,
+  invites: Invitee[] = invitesOf(caller, input),
+): Promise<NewSession> {
+  const created = decided(
+    createSession(
+      {
+        id: matter.id,
+        title: input.title,
+        caseNumber: input.caseNumber ?? null,
+        currency: input.currency,
+        creatorRole: input.myRole,
+        startsAt: input.startsAt ?? null,
+        initialRoundSeconds: input.initialRoundSeconds,
+        adjustmentSeconds: input.adjustmentSeconds,
+        bonusPercent: input.bonusPercent,
+        proposalGapPercent: input.proposalGapPercent,
+      },
+      now,
+    ),
+  );
+  let record: SessionRecord = {
+    session: created.session,
+    matterId: matter.matterId,
+    previousSessionId: matter.previousSessionId,
+    nextSessionId: null,
+    createdBy: caller.email,
+    members: [{ email: caller.email, role: input.myRole, joinedAt: now }],
+    invitations: [],
+    inviteTimes: [],
+    sealed: {},
+    latest: { claimant: null, respondent: null },
+    rev: 0,
+  };
+  const outbox: OutboxRecord[] = [];
+  for (const invitee of invites) {
+    const issued = await issueInvitation(
+      tokens,
+      record,
+      invitee,
+      { email: caller.email, role: input.myRole },
+      now,
+    );
+    record = issued.record;
+    outbox.push(issued.outbox);
+  }
+  return { record, events: created.events, outbox };
+}
+
+/** `POST /sessions`: a new session in a new matter. */
+export async function createSessionFor(
+  deps: CreateSessionDeps,
+  caller: Caller,
+  input: CreateSessionInput,
+  receipt?: PendingReceipt<SessionView>,
+): Promise<SessionView> {
+  invitesOf(caller, input);
   const id = (deps.newId ?? newSessionId)();
+  const matterId = newSessionId();
   return runCommand(deps, {
     actor: caller.email,
     load: async () => ({ record: null, role: input.myRole }),
-    decide: async (_loaded, now) => {
-      const created = decided(
-        createSession(
-          {
-            id,
-            title: input.title,
-            caseNumber: input.caseNumber ?? null,
-            currency: input.currency,
-            creatorRole: input.myRole,
-            startsAt: input.startsAt ?? null,
-            initialRoundSeconds: input.initialRoundSeconds,
-            adjustmentSeconds: input.adjustmentSeconds,
-            bonusPercent: input.bonusPercent,
-            proposalGapPercent: input.proposalGapPercent,
-          },
-          now,
-        ),
+    names: { also: peopleOf(caller, input) },
+    decide: async (_loaded, now, names) => {
+      const { record, events, outbox } = await newSession(
+        deps.tokens,
+        caller,
+        input,
+        { id, matterId, previousSessionId: null },
+        now,
       );
-      let record: SessionRecord = {
-        session: created.session,
-        createdBy: caller.email,
-        members: [{ email: caller.email, role: input.myRole, joinedAt: now }],
-        invitations: [],
-        inviteTimes: [],
-        sealed: {},
-        latest: { claimant: null, respondent: null },
-        rev: 0,
-      };
-      const outbox: OutboxRecord[] = [];
-      for (const [role, email] of invites) {
-        const issued = await issueInvitation(
-          deps.tokens,
-          record,
-          { email, role },
-          { email: caller.email, role: input.myRole },
-          now,
-        );
-        record = issued.record;
-        outbox.push(issued.outbox);
-      }
-      return {
-        after: record,
-        events: created.events,
-        outbox,
-        result: sessionView(record, input.myRole, now),
-      };
+      return { after: record, events, outbox, result: sessionView(record, input.myRole, now, null, names) };
     },
     receipt,
   });

@@ -24,7 +24,7 @@ export interface Issued {
 export async function issueInvitation(
   tokens: InvitationTokens,
   record: SessionRecord,
-  target: { email: string; role: Role },
+  target: { email: string; role: Role; renewal?: boolean },
   by: { email: string; role: Role },
   now: number,
 ): Promise<Issued> {
@@ -43,6 +43,7 @@ export async function issueInvitation(
     tokenHash: hashToken(await tokens.tokenFor(id)),
     createdAt: now,
     validUntil: now + INVITATION_VALID_MS,
+    ...(target.renewal ? { renewal: true } : {}),
   };
   const next: SessionRecord = {
     ...record,

@@ -78,7 +78,8 @@ export function consentToComputedProposal(
   return runCommand(deps, {
     actor: command.caller.email,
     load: () => loadAsMember(deps.store, command.sessionId, command.caller),
-    decide: ({ record, role }, now) => {
+    names: {},
+    decide: ({ record, role }, now, names) => {
       const side = requireSide(role, 'Only the side that did not ask consents to a computed proposal.');
       const current = effectiveProposals(record.session, now).current;
       if (current?.state === 'requested' && current.requestedBy === side) {
@@ -92,7 +93,7 @@ export function consentToComputedProposal(
         after,
         events,
         matchDue: session.seq > record.session.seq,
-        result: sessionView(after, role, now),
+        result: sessionView(after, role, now, null, names),
       };
     },
     receipt,

@@ -36,7 +36,8 @@ export async function withdraw(
       return await runCommand(deps, {
         actor: command.caller.email,
         load: () => loadAsMember(deps.store, command.sessionId, command.caller),
-        decide: ({ record, role }, now) => {
+        names: {},
+        decide: ({ record, role }, now, names) => {
           const side = requireSide(
             role,
             'Only a side’s members may withdraw; the mediator cannot end a session.',
@@ -46,7 +47,7 @@ export async function withdraw(
           if (isRejection(result) && result.rejected === 'evaluation_pending') throw new EvaluationPending();
           const { session, events } = decided(result);
           const after = { ...record, session };
-          const view = sessionView(after, role, now);
+          const view = sessionView(after, role, now, null, names);
           return events.length > 0 ? { after, events, result: view } : { result: view };
         },
         receipt,

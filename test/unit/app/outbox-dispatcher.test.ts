@@ -1,11 +1,12 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateScheduleCommand, DeleteScheduleCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
-import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { DynamoOutboxStore } from '../../../shared/adapters/dynamodb/outbox-store';
+import { DynamoProfileStore } from '../../../shared/adapters/dynamodb/profile-store';
 import { DependencyError } from '../../../shared/adapters/errors';
 import { SchedulerTimer } from '../../../shared/adapters/scheduler-timer';
 import { SesMailer } from '../../../shared/adapters/ses-mailer';
@@ -31,8 +32,10 @@ const SCHEDULING = {
 };
 const tokens = new InvitationTokens({ get: async () => KEY.slice() });
 
-function dispatcher() {
+function dispatcher(options: { names?: boolean } = {}) {
+  const db = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'eu-west-1' }));
   return new OutboxDispatcher({
+    ...(options.names ? { names: new DynamoProfileStore(db, TABLE) } : {}),
     outbox: new DynamoOutboxStore(
       DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'eu-west-1' })),
       TABLE,
@@ -261,6 +264,29 @@ describe('OutboxDispatcher (notify)', () => {
       `https://app.example.com/invite?token=${token}`,
     );
     expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+  });
+
+  it('greets the invitee by display name and names the inviter, read in one consistent BatchGetItem', async () => {
+    // Prepare
+    const outbox = record(NOTICES[0]!);
+    stored(outbox);
+    ddb.on(BatchGetCommand).resolves({
+      Responses: { [TABLE]: [{ email: B, displayName: 'Bea Quill' }] },
+    });
+
+    // Act
+    const result = await dispatcher({ names: true }).dispatch(KEY_OF(outbox.id));
+
+    // Assess
+    expect(result).toBe('sent');
+    const keys = ddb.commandCalls(BatchGetCommand)[0]!.args[0].input.RequestItems![TABLE]!;
+    expect(keys.ConsistentRead).toBe(true);
+    expect(keys.Keys).toEqual([
+      { pk: `PROFILE#${B}`, sk: 'PROFILE' },
+      { pk: 'PROFILE#alice+<b>@example.com', sk: 'PROFILE' },
+    ]);
+    const text = ses.commandCalls(SendEmailCommand)[0]!.args[0].input.Content?.Simple?.Body?.Text?.Data;
+    expect(text?.startsWith('Hello Bea Quill,')).toBe(true);
   });
 
   it('an invitation no longer open (revoked, replaced, used) is not sent and is recorded as skipped', async () => {

@@ -14,6 +14,8 @@ export type Role = components['schemas']['Role'];
 export type Side = components['schemas']['Side'];
 export type MemberView = components['schemas']['MemberView'];
 export type InvitationPreview = components['schemas']['InvitationPreview'];
+export type Profile = components['schemas']['Profile'];
+export type ProfileRequest = components['schemas']['ProfileRequest'];
 export type CurrencyInfo = components['schemas']['CurrencyInfo'];
 
 export interface TokenSource {

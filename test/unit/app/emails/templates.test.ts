@@ -162,3 +162,37 @@ describe('email templates', () => {
     expect(subjectLine('x'.repeat(300))).toHaveLength(200);
   });
 });
+
+describe('greetings by display name (docs/rules.md, "Profiles")', () => {
+  it('greets the recipients by name where they have one and names the inviter', () => {
+    // Prepare
+    const notice = NOTICES[0]!;
+    if (notice.template !== 'invitation') throw new Error('fixture 0 is an invitation');
+    const names = new Map([
+      [notice.to[0]!, 'Robin <Qx> Vale'],
+      [notice.invitedBy, 'Alice Park'],
+    ]);
+
+    // Act
+    const email = renderNotice(record(notice), notice, { ...CONTEXT, names });
+
+    // Assess
+    expect(email.text.startsWith('Hello Robin <Qx> Vale,')).toBe(true);
+    expect(email.html).toContain('Hello Robin &lt;Qx&gt; Vale,');
+    expect(email.text).toContain(`Alice Park (${notice.invitedBy}) invites you`);
+  });
+
+  it('lists several recipients, the unnamed by address, and greets nobody when no one has a name', () => {
+    // Prepare
+    const notice = { ...NOTICES[1]!, to: ['ann@example.com', 'bo@example.com', 'cy@example.com'] };
+    const names = new Map([['bo@example.com', 'Bo Lind']]);
+
+    // Act
+    const named = renderNotice(record(notice), notice, { ...CONTEXT, names });
+    const plain = renderNotice(record(notice), notice, { ...CONTEXT, names: new Map() });
+
+    // Assess
+    expect(named.text.startsWith('Hello ann@example.com, Bo Lind and cy@example.com,')).toBe(true);
+    expect(plain.text).not.toContain('Hello');
+  });
+});

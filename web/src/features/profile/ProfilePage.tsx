@@ -1,10 +1,14 @@
 import { useAuth, useAuthState } from '../../auth/AuthContext';
+import { ErrorMessage } from '../../ui/ErrorMessage';
 import { usePageTitle } from '../../ui/usePageTitle';
+import { ProfileForm } from './ProfileForm';
+import { useProfile } from './useProfile';
 
-/** The signed-in person. Profile fields (display name, organisation) arrive with profiles. */
+/** The signed-in person: the email, the profile (`GET/PUT /me`) and sign-out. */
 export function ProfilePage() {
   const auth = useAuth();
   const state = useAuthState();
+  const profile = useProfile();
   usePageTitle('Profile');
   return (
     <section className="narrow">
@@ -19,6 +23,9 @@ export function ProfilePage() {
           <dd>{auth.kind === 'local' ? 'the local runtime (development)' : 'your account'}</dd>
         </div>
       </dl>
+      {profile.isPending && <p>Loading your profile…</p>}
+      <ErrorMessage error={profile.error} prefix="Your profile could not be loaded." />
+      {profile.data && <ProfileForm profile={profile.data} />}
       <button type="button" onClick={() => void auth.signOut()}>
         Sign out
       </button>

@@ -28,6 +28,12 @@ function SessionItem({ session }: { session: SessionView }) {
             <dd>{session.caseNumber}</dd>
           </div>
         )}
+        {session.previousSessionId && (
+          <div>
+            <dt>Matter</dt>
+            <dd>Negotiated again after an earlier session</dd>
+          </div>
+        )}
         <div>
           <dt>Next deadline</dt>
           <dd>{deadline ? <Countdown to={deadline.at} label={deadline.label} /> : 'None'}</dd>

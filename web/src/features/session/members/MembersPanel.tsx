@@ -4,13 +4,24 @@ import { ErrorMessage } from '../../../ui/ErrorMessage';
 import { InviteForm } from './InviteForm';
 import { useRevokeInvitation } from './useMembers';
 
+/** "Alice Park <alice@…>" when the person has set a display name (`PUT /me`), else the email. */
+function MemberName({ member }: { member: MemberView }) {
+  if (!member.displayName) return <>{member.email}</>;
+  return (
+    <>
+      <span className="member-name">{member.displayName}</span>{' '}
+      <small className="muted">&lt;{member.email}&gt;</small>
+    </>
+  );
+}
+
 function MemberList({ members, onRevoke }: { members: MemberView[]; onRevoke?: (email: string) => void }) {
   if (members.length === 0) return <p className="muted">Nobody has joined yet.</p>;
   return (
     <ul className="members">
       {members.map((m) => (
         <li key={m.email}>
-          {m.email}{' '}
+          <MemberName member={m} />{' '}
           {m.status === 'invited' && (
             <>
               <span className="badge">invited</span>
