@@ -90,6 +90,8 @@ export class HttpApi extends Group {
           apigwv2.CorsHttpMethod.DELETE,
         ],
         allowHeaders: ['authorization', 'content-type', 'idempotency-key'],
+        // The calendar's file name (openapi.yaml, `GET /sessions/{id}/calendar.ics`).
+        exposeHeaders: ['content-disposition'],
         maxAge: Duration.hours(1),
       },
     });

@@ -8,7 +8,8 @@
  *   and a max-age; for any other origin with no CORS header at all (the browser then refuses).
  * - Every other response to the allowed origin carries `Access-Control-Allow-Origin` and exposes
  *   the headers a client may read: `Date` (the business clock, so countdowns follow
- *   `/dev/clock`) and `apigw-requestid`.
+ *   `/dev/clock`), `apigw-requestid`, and `Content-Disposition` (the file name of a download:
+ *   openapi.yaml, `GET /sessions/{id}/calendar.ics`).
  * - Responses vary by `Origin`.
  *
  * No credentials (cookies) are involved: the API takes a bearer token.
@@ -26,7 +27,7 @@ export interface CorsOptions {
 }
 
 export const CORS_ALLOWED_HEADERS = 'authorization, content-type, idempotency-key';
-export const CORS_EXPOSED_HEADERS = 'date, apigw-requestid';
+export const CORS_EXPOSED_HEADERS = 'date, apigw-requestid, content-disposition';
 
 /** The request's origin when it is allowed. */
 function allowedOrigin(req: IncomingMessage, cors: CorsOptions | undefined): string | undefined {

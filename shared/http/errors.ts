@@ -25,7 +25,18 @@ export const unavailable = () =>
 
 export interface HttpResult {
   statusCode: number;
+  /** Sent as JSON. */
   body?: unknown;
+  /** A download that is not JSON (a calendar): sent as it is, under its own type and file name. */
+  file?: HttpFile;
+}
+
+export interface HttpFile {
+  /** e.g. `text/calendar; charset=utf-8`. */
+  contentType: string;
+  /** Only letters, digits, `.`, `-`, `_`: it goes into a header as it is. */
+  fileName: string;
+  text: string;
 }
 
 export function errorBody(code: string, message: string) {

@@ -14,6 +14,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
   { method: 'POST', path: '/sessions', fn: 'api' },
   { method: 'GET', path: '/sessions', fn: 'api' },
   { method: 'GET', path: '/sessions/{id}', fn: 'api' },
+  { method: 'GET', path: '/sessions/{id}/calendar.ics', fn: 'api' },
   { method: 'POST', path: '/sessions/{id}/invitations', fn: 'api' },
   { method: 'DELETE', path: '/sessions/{id}/invitations/{email}', fn: 'api' },
   { method: 'POST', path: '/invitations/accept', fn: 'api' },

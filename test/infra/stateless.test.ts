@@ -227,6 +227,7 @@ describe('HTTP API', () => {
         'GET /sessions',
         'GET /sessions/{id}',
         'GET /sessions/{id}/number',
+        'GET /sessions/{id}/calendar.ics',
         'POST /invitations/accept',
         'POST /invitations/preview',
         'GET /currencies',
@@ -326,6 +327,9 @@ describe('HTTP API', () => {
     // Assess
     expect(origins(t)).toEqual(['https://app.example.com']);
     expect(origins(variant)).toEqual(['https://app.example.com', 'https://admin.example.com']);
+    // The web app reads the calendar's file name (openapi.yaml, GET /sessions/{id}/calendar.ics).
+    const cors = resources(t, 'AWS::ApiGatewayV2::Api')[0]![1].Properties.CorsConfiguration;
+    expect(cors.ExposeHeaders).toEqual(['content-disposition']);
   });
 
   it('maps a custom domain only when domainName and certificateArn are given', () => {

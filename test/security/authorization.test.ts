@@ -214,6 +214,30 @@ const ROUTES: RouteSpec[] = [
     },
   },
   {
+    route: 'GET /sessions/{id}/calendar.ics',
+    state: 'step 2, claimant has a number',
+    request: (f) => ({ method: 'GET', path: `/sessions/${f.id}/calendar.ics` }),
+    expect: {
+      'claimant member': [200],
+      'respondent member': [200],
+      mediator: [200],
+      'member of another session': NOT_FOUND,
+      outsider: NOT_FOUND,
+    },
+  },
+  {
+    route: 'GET /sessions/{id}/calendar.ics (step 3, a mediator’s proposal open)',
+    state: 'step 3, a mediator’s proposal open',
+    request: (f) => ({ method: 'GET', path: `/sessions/${f.id}/calendar.ics` }),
+    expect: {
+      'claimant member': [200],
+      'respondent member': [200],
+      mediator: [200],
+      'member of another session': NOT_FOUND,
+      outsider: NOT_FOUND,
+    },
+  },
+  {
     route: 'GET /me',
     state: 'setup',
     request: () => ({ method: 'GET', path: '/me' }),
@@ -803,6 +827,9 @@ describe('authorization matrix', () => {
 
       // Assess: the status and code of openapi.yaml, always the JSON error shape for errors.
       expectStatus(res, expected[0], expected[1]);
+      if (request.path.endsWith('/calendar.ics') && res.status === 200) {
+        expect(res.headers['content-type']).toBe('text/calendar; charset=utf-8');
+      }
       if (res.status >= 400) {
         expect(res.headers['content-type']).toMatch(/^application\/json/);
         expect(res.json).toEqual({ error: { code: expect.any(String), message: expect.any(String) } });
@@ -869,6 +896,7 @@ describe('authorization matrix', () => {
     const paths = (id: string) =>
       [
         ['GET', `/sessions/${id}`],
+        ['GET', `/sessions/${id}/calendar.ics`],
         ['GET', `/sessions/${id}/number`],
         ['PUT', `/sessions/${id}/number`, { amount: 5 }],
         ['PUT', `/sessions/${id}/terms`, { text: 'x' }],

@@ -161,9 +161,11 @@ async function lookAround(s: Session, others: { members?: Caller[]; outsider: Ca
     await rt.send(who, 'GET', `/sessions/${s.id}`);
     await rt.send(who, 'GET', '/sessions');
     await rt.send(who, 'GET', `/sessions/${s.id}/number`);
+    await rt.send(who, 'GET', `/sessions/${s.id}/calendar.ics`);
   }
   for (const who of [others.outsider, others.stranger]) {
     expectStatus(await rt.send(who, 'GET', `/sessions/${s.id}`), 404);
+    expectStatus(await rt.send(who, 'GET', `/sessions/${s.id}/calendar.ics`), 404);
     expectStatus(await rt.send(who, 'GET', `/sessions/${s.id}/number`), 404);
     expectStatus(await rt.send(who, 'PUT', `/sessions/${s.id}/number`, { body: { amount: 1000 } }), 404);
     await rt.send(who, 'GET', '/sessions');

@@ -62,7 +62,7 @@ export type Json = any;
 
 export interface ApiResponse<T = Json> {
   status: number;
-  /** The parsed JSON body, or undefined when there is none. */
+  /** The parsed JSON body (the text of any other type), or undefined when there is none. */
   body: T;
   headers: Record<string, string>;
   /** The body exactly as the handler returned it. */
@@ -244,16 +244,20 @@ export async function createApiHarness(options: { tableName?: string } = {}): Pr
       } as unknown as APIGatewayProxyEventV2WithJWTAuthorizer;
       const result = await handlers[route.fn](event, lambdaContext(route.fn));
       const text = result.body;
+      const answered = Object.fromEntries(
+        Object.entries(result.headers ?? {}).map(([k, v]) => [k.toLowerCase(), String(v)]),
+      );
+      const mediaType = (answered['content-type'] ?? 'application/json').split(';')[0]!.trim();
+      const json = mediaType === 'application/json';
       const response = {
         status: result.statusCode ?? 200,
-        body: text === undefined || text === '' ? undefined : JSON.parse(text),
-        headers: Object.fromEntries(
-          Object.entries(result.headers ?? {}).map(([k, v]) => [k.toLowerCase(), String(v)]),
-        ),
+        // Another type (a calendar): the text as it is.
+        body: text === undefined || text === '' ? undefined : json ? JSON.parse(text) : text,
+        headers: answered,
         rawBody: text,
       };
       // Every real response must be one openapi.yaml describes.
-      const problems = contract.check(route.path, route.method, response.status, response.body);
+      const problems = contract.check(route.path, route.method, response.status, response.body, mediaType);
       checked++;
       if (problems.length > 0) {
         throw new ContractViolation(`${problems.join('\n')}\nbody: ${text}`);

@@ -54,15 +54,23 @@ export class OpenApiContract {
   }
 
   /** Problems with a real response: empty when it matches the document. */
-  check(template: string, method: string, status: number, body: unknown): string[] {
+  check(
+    template: string,
+    method: string,
+    status: number,
+    body: unknown,
+    mediaType = 'application/json',
+  ): string[] {
     const key = `${method} ${template} ${status}`;
     const response = this.response(template, method, status);
     if (!response) return [`${key}: status not documented`];
-    let validate = this.cache.get(key);
+    const content = response.content as Json | undefined;
+    if (body !== undefined && content && !content[mediaType]) return [`${key}: ${mediaType} not documented`];
+    let validate = this.cache.get(`${key} ${mediaType}`);
     if (validate === undefined) {
-      const schema = response.content?.['application/json']?.schema;
+      const schema = content?.[mediaType]?.schema;
       validate = schema ? this.ajv.compile(absolutize(schema) as object) : null;
-      this.cache.set(key, validate);
+      this.cache.set(`${key} ${mediaType}`, validate);
     }
     if (validate === null) return body === undefined ? [] : [`${key}: documented without a body, got one`];
     if (body === undefined) return [`${key}: documented with a body, got none`];

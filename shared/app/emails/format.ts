@@ -66,3 +66,11 @@ export function bonusRule(bonusPercent: number): string {
     'step 2. Every party is shown this rule when it joins.'
   );
 }
+
+/**
+ * The line of every deadline email that points to the session page, whose "Add to calendar" button
+ * downloads the session's deadlines (docs/rules.md, "Deadlines in a calendar"). The page asks for
+ * a sign-in and shows the session only to its members.
+ */
+export const CALENDAR_HINT =
+  'To add the deadlines to your calendar, open the session below and choose “Add to calendar”.';

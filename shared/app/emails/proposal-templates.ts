@@ -6,7 +6,7 @@
 import { formatMoney } from '../../engine/currency';
 import type { OutboxRecord } from '../outbox';
 import type { ProposalNotice } from '../proposal-outbox';
-import { formatTime } from './format';
+import { CALENDAR_HINT, formatTime } from './format';
 import { type EmailContent, facts, link, p } from './layout';
 import type { RenderContext } from './templates';
 
@@ -56,6 +56,7 @@ const opened: Template<'proposal_opened'> = (record, notice, context) => ({
       ['Answer by', formatTime(notice.respondBy)],
     ]),
     p(SECRET_ANSWERS),
+    p(CALENDAR_HINT),
     sessionLink(record, context),
   ],
 });
@@ -99,6 +100,7 @@ const reminder: Template<'proposal_reminder'> = (record, notice, context) => ({
       ['Answer by', formatTime(notice.respondBy)],
     ]),
     p(SECRET_ANSWERS),
+    p(CALENDAR_HINT),
     sessionLink(record, context),
   ],
 });

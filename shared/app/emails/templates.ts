@@ -6,7 +6,7 @@
  */
 import { formatMoney } from '../../engine/currency';
 import type { Notice, OutboxRecord } from '../outbox';
-import { bonusRule, formatDuration, formatTime, roleLabel, subjectLine } from './format';
+import { bonusRule, CALENDAR_HINT, formatDuration, formatTime, roleLabel, subjectLine } from './format';
 import {
   type Block,
   type EmailContent,
@@ -134,6 +134,7 @@ const initialRoundOpened: Template<'initial_round_opened'> = (record, notice, co
         'step 3 (adjustment) opens and nothing is revealed but "no deal yet".',
     ),
     p(bonusRule(notice.bonusPercent)),
+    p(CALENDAR_HINT),
     sessionLink(record, context),
   ],
 });
@@ -144,6 +145,7 @@ const initialRoundReminder: Template<'initial_round_reminder'> = (record, notice
     p(`Your side has not entered a number in “${record.title}” yet.`),
     facts([['Step 2 closes', formatTime(notice.endsAt)]]),
     p('Enter the number your side would really settle for before step 2 closes.'),
+    p(CALENDAR_HINT),
     sessionLink(record, context),
   ],
 });
@@ -161,6 +163,7 @@ const adjustmentOpened: Template<'adjustment_opened'> = (record, notice, context
         'and a side without a number may enter one. Each change is evaluated at once.',
     ),
     p(bonusRule(notice.bonusPercent)),
+    p(CALENDAR_HINT),
     sessionLink(record, context),
   ],
 });
@@ -171,6 +174,7 @@ const adjustmentReminder: Template<'adjustment_reminder'> = (record, notice, con
     p(`Step 3 (adjustment) of “${record.title}” ends soon without a deal so far.`),
     facts([['Step 3 ends', formatTime(notice.endsAt)]]),
     p('Until then each side may still change its number. After the end the session closes with no deal.'),
+    p(CALENDAR_HINT),
     sessionLink(record, context),
   ],
 });

@@ -2,7 +2,7 @@
  * Maps errors to JSON responses: exposed errors (and domain rejections) as they are, a failed
  * dependency or an exhausted conflict retry → 503, anything else a plain 500. A 5xx is logged
  * with the facts of its error (name, code, dependency, operation, HTTP status, attempts), never
- * its message.
+ * its message. Results are JSON too, but for a file (a calendar): its own type, as a download.
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { MiddlewareObj } from '@middy/core';
@@ -14,7 +14,22 @@ import { asHttpError } from '../rejections';
 
 const JSON_HEADERS = { 'content-type': 'application/json', 'cache-control': 'no-store' };
 
+const SAFE_FILE_NAME = /^[A-Za-z0-9._-]{1,100}$/;
+
 export function toApiResult(result: HttpResult): APIGatewayProxyStructuredResultV2 {
+  const { file } = result;
+  if (file) {
+    if (!SAFE_FILE_NAME.test(file.fileName)) throw new Error('unsafe file name');
+    return {
+      statusCode: result.statusCode,
+      headers: {
+        'content-type': file.contentType,
+        'content-disposition': `attachment; filename="${file.fileName}"`,
+        'cache-control': 'no-store',
+      },
+      body: file.text,
+    };
+  }
   return result.body === undefined
     ? { statusCode: result.statusCode, headers: { 'cache-control': 'no-store' } }
     : { statusCode: result.statusCode, headers: JSON_HEADERS, body: JSON.stringify(result.body) };

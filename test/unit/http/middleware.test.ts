@@ -137,6 +137,39 @@ describe('toApiResult', () => {
     });
     expect(empty).toEqual({ statusCode: 204, headers: { 'cache-control': 'no-store' } });
   });
+
+  it('answers a file as a download of its own type, never cached', () => {
+    // Act
+    const file = toApiResult({
+      statusCode: 200,
+      file: {
+        contentType: 'text/calendar; charset=utf-8',
+        fileName: 'backchannel-abc_D-1.ics',
+        text: 'BEGIN:X',
+      },
+    });
+
+    // Assess
+    expect(file).toEqual({
+      statusCode: 200,
+      headers: {
+        'content-type': 'text/calendar; charset=utf-8',
+        'content-disposition': 'attachment; filename="backchannel-abc_D-1.ics"',
+        'cache-control': 'no-store',
+      },
+      body: 'BEGIN:X',
+    });
+  });
+
+  it.each(['a"b.ics', 'a b.ics', 'x\r\nset-cookie: y', 'café.ics', ''])(
+    'refuses to put the file name %j into a header',
+    (fileName) => {
+      // Act / Assess
+      expect(() =>
+        toApiResult({ statusCode: 200, file: { contentType: 'text/plain', fileName, text: '' } }),
+      ).toThrow('unsafe file name');
+    },
+  );
 });
 
 describe('jsonErrors', () => {

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { escapeHtml, renderNotice } from '../../../../shared/app/emails';
-import { bonusRule, formatDuration, formatTime, subjectLine } from '../../../../shared/app/emails/format';
+import {
+  bonusRule,
+  CALENDAR_HINT,
+  formatDuration,
+  formatTime,
+  subjectLine,
+} from '../../../../shared/app/emails/format';
 import { ENDS_AT, NOTICES, record, SESSION_ID, TITLE } from '../../../support/fixtures/outbox-records';
 
 const CONTEXT = {
@@ -61,6 +67,35 @@ describe('email templates', () => {
       expect(email.subject).toContain('2026-03-04 17:00 UTC');
       expect(email.text).toContain(`https://app.example.com/sessions/${SESSION_ID}`);
     }
+  });
+
+  it('deadline emails, and only they, point to the session page to add the deadlines to a calendar', () => {
+    // Prepare
+    const deadlines = [
+      'initial_round_opened',
+      'initial_round_reminder',
+      'adjustment_opened',
+      'adjustment_reminder',
+      'proposal_opened',
+      'proposal_reminder',
+    ];
+    const sessionUrl = `https://app.example.com/sessions/${SESSION_ID}`;
+
+    // Act
+    const emails = NOTICES.map((notice, i) => ({ template: notice.template, email: render(i) }));
+
+    // Assess: the hint, then the link to the session page (where "Add to calendar" is).
+    for (const { template, email } of emails) {
+      const hinted = email.text.indexOf(CALENDAR_HINT);
+      if (!deadlines.includes(template)) {
+        expect(hinted, template).toBe(-1);
+        continue;
+      }
+      expect(hinted, template).toBeGreaterThan(-1);
+      expect(email.text.indexOf(sessionUrl, hinted), template).toBeGreaterThan(hinted);
+      expect(email.html).toContain(escapeHtml(CALENDAR_HINT));
+    }
+    expect(emails.filter(({ email }) => email.text.includes(CALENDAR_HINT))).toHaveLength(deadlines.length);
   });
 
   it('the deal email shows the outcome in the currency, the bonus side and the terms', () => {
