@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateScheduleCommand, DeleteScheduleCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
-import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context, DynamoDBRecord } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
@@ -78,6 +78,8 @@ describe('notify handler', () => {
     ses.reset();
     scheduler.reset();
     ddb.on(UpdateCommand).resolves({});
+    // Greetings: nobody here has a display name.
+    ddb.on(BatchGetCommand).resolves({ Responses: {} });
     ddb.on(GetCommand, { Key: { pk: `SESSION#${SESSION_ID}`, sk: 'SESSION' } }).resolves({
       Item: { outcome: null, ended: null, bonusPercent: 5, invitations: [] },
     });
