@@ -1,12 +1,8 @@
 /** The DynamoDB adapter of the ProfileStore port: one item per user (docs/data-model.md, "Profiles"). */
-import {
-  BatchGetCommand,
-  type BatchGetCommandOutput,
-  type DynamoDBDocumentClient,
-  GetCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { AtomicWrite, Profile, ProfileStore } from '../../ports';
 import { PROFILE_SK, profilePk } from '../../table/keys';
+import { batchGetAll } from './batch-get';
 import { type TransactItem, transact } from './transact';
 
 export class DynamoProfileStore implements ProfileStore {
@@ -27,32 +23,17 @@ export class DynamoProfileStore implements ProfileStore {
     };
   }
 
-  /** One BatchGetItem per 100 addresses (a session shows a handful), projecting the name only. */
+  /** One consistent BatchGetItem per 100 addresses (a session shows a handful), names only. */
   async displayNames(emails: string[]): Promise<ReadonlyMap<string, string>> {
+    const keys = emails.map((email) => ({ pk: profilePk(email), sk: PROFILE_SK }));
+    const items = await batchGetAll(this.db, this.tableName, keys, {
+      ProjectionExpression: '#email, #name',
+      ExpressionAttributeNames: { '#email': 'email', '#name': 'displayName' },
+    });
     const names = new Map<string, string>();
-    for (let i = 0; i < emails.length; i += 100) {
-      let keys: Record<string, unknown>[] | undefined = emails
-        .slice(i, i + 100)
-        .map((email) => ({ pk: profilePk(email), sk: PROFILE_SK }));
-      while (keys && keys.length > 0) {
-        const out: BatchGetCommandOutput = await this.db.send(
-          new BatchGetCommand({
-            RequestItems: {
-              [this.tableName]: {
-                Keys: keys,
-                ConsistentRead: true,
-                ProjectionExpression: '#email, #name',
-                ExpressionAttributeNames: { '#email': 'email', '#name': 'displayName' },
-              },
-            },
-          }),
-        );
-        for (const item of out.Responses?.[this.tableName] ?? []) {
-          if (typeof item.email === 'string' && typeof item.displayName === 'string') {
-            names.set(item.email, item.displayName);
-          }
-        }
-        keys = out.UnprocessedKeys?.[this.tableName]?.Keys;
+    for (const item of items) {
+      if (typeof item.email === 'string' && typeof item.displayName === 'string') {
+        names.set(item.email, item.displayName);
       }
     }
     return names;

@@ -6,13 +6,7 @@
  * and on the session not having ended. Item shapes and keys: shared/table.
  */
 import { createHash } from 'node:crypto';
-import {
-  BatchGetCommand,
-  type BatchGetCommandOutput,
-  type DynamoDBDocumentClient,
-  GetCommand,
-  QueryCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { RoomName } from '../../engine';
 import {
   ConflictError,
@@ -37,6 +31,7 @@ import {
   roomKey,
 } from '../../table/room-items';
 import { fromItem } from '../../table/session-item';
+import { batchGetAll } from './batch-get';
 import { ConditionError, type TransactItem, transact } from './transact';
 
 type Item = Record<string, unknown>;
@@ -73,17 +68,8 @@ export class DynamoRoomStore implements RoomStore {
     };
   }
 
-  private async batchGet(keys: Item[]): Promise<Item[]> {
-    const found: Item[] = [];
-    let pending: Item[] | undefined = keys;
-    while (pending && pending.length > 0) {
-      const out: BatchGetCommandOutput = await this.db.send(
-        new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } } }),
-      );
-      found.push(...(out.Responses?.[this.tableName] ?? []));
-      pending = out.UnprocessedKeys?.[this.tableName]?.Keys;
-    }
-    return found;
+  private batchGet(keys: Item[]): Promise<Item[]> {
+    return batchGetAll(this.db, this.tableName, keys);
   }
 
   async messages(

@@ -5,13 +5,7 @@
  * (found by comparing the record before and after), and whatever must commit with it (an
  * idempotency record). Item shapes and keys: shared/table.
  */
-import {
-  BatchGetCommand,
-  type BatchGetCommandOutput,
-  type DynamoDBDocumentClient,
-  GetCommand,
-  QueryCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { OutboxRecord } from '../../app/outbox';
 import { pruneAnswers, pruneSealed, type SessionRecord } from '../../app/session-record';
 import { type Change, ConflictError, type SessionStore } from '../../ports';
@@ -27,6 +21,7 @@ import {
 } from '../../table/keys';
 import { auditItem, outboxItem } from '../../table/records';
 import { fromItem, invitationItem, memberItem, toItem } from '../../table/session-item';
+import { batchGetAll } from './batch-get';
 import { ConditionError, putNew, type TransactItem, transact } from './transact';
 
 export class DynamoSessionStore implements SessionStore {
@@ -72,23 +67,9 @@ export class DynamoSessionStore implements SessionStore {
   }
 
   private async batchLoad(ids: string[]): Promise<Map<string, SessionRecord>> {
-    const records = new Map<string, SessionRecord>();
-    for (let i = 0; i < ids.length; i += 100) {
-      let keys: Record<string, unknown>[] | undefined = ids
-        .slice(i, i + 100)
-        .map((id) => ({ pk: sessionPk(id), sk: SESSION_SK }));
-      while (keys && keys.length > 0) {
-        const out: BatchGetCommandOutput = await this.db.send(
-          new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } } }),
-        );
-        for (const item of out.Responses?.[this.tableName] ?? []) {
-          const record = fromItem(item);
-          records.set(record.session.id, record);
-        }
-        keys = out.UnprocessedKeys?.[this.tableName]?.Keys;
-      }
-    }
-    return records;
+    const keys = ids.map((id) => ({ pk: sessionPk(id), sk: SESSION_SK }));
+    const records = (await batchGetAll(this.db, this.tableName, keys)).map(fromItem);
+    return new Map(records.map((record) => [record.session.id, record]));
   }
 
   async findInvitation(tokenHash: string): Promise<{ sessionId: string } | null> {
