@@ -30,6 +30,7 @@ export const CLIENTS_USED: Record<FunctionName, string[]> = {
   'phase-timer': ['dynamodb'],
   reconciler: ['dynamodb', 'scheduler'],
   rooms: ['dynamodb', 'kms'],
+  calendar: ['dynamodb'],
 };
 
 /** The banner of lib/constructs/service-function.ts (checked against it by `bundlingInSync`). */

@@ -222,6 +222,17 @@ export const FUNCTION_SETTINGS: Record<FunctionName, FunctionSettings> = {
     },
     messagesKey: 'envelope',
   },
+  // The deadlines as a calendar: reads one session item (consistently) and nothing else. Its own
+  // function so the ICS library weighs on no other route's cold start.
+  calendar: {
+    id: 'Calendar',
+    entry: 'functions/calendar/index.ts',
+    description: "GET /sessions/{id}/calendar.ics: a member's deadlines as a calendar",
+    memorySize: 1024,
+    timeoutSeconds: 10,
+    environment: [...JWT],
+    table: { actions: ['GetItem'], indexes: [] },
+  },
 };
 
 /** The functions whose settings match, in alphabetical order (the order resource policies list them). */

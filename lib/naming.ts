@@ -17,6 +17,7 @@ export const FUNCTION_NAMES = [
   'phase-timer',
   'reconciler',
   'rooms',
+  'calendar',
 ] as const;
 export type FunctionName = (typeof FUNCTION_NAMES)[number];
 

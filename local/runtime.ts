@@ -213,12 +213,13 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     );
     loadClockOffset(join(dirs.state, 'clock.json'));
 
-    const [api, submitNumber, ownNumber, rooms, match, notify, phaseTimer, reconciler, deps] =
+    const [api, submitNumber, ownNumber, rooms, calendar, match, notify, phaseTimer, reconciler, deps] =
       await Promise.all([
         import('../functions/api/index'),
         import('../functions/submit-number/index'),
         import('../functions/own-number/index'),
         import('../functions/rooms/index'),
+        import('../functions/calendar/index'),
         import('../functions/match/index'),
         import('../functions/notify/index'),
         import('../functions/phase-timer/index'),
@@ -230,6 +231,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       'submit-number': submitNumber.handler as unknown as ApiHandler,
       'own-number': ownNumber.handler as unknown as ApiHandler,
       rooms: rooms.handler as unknown as ApiHandler,
+      calendar: calendar.handler as unknown as ApiHandler,
     };
     type StreamFn = (event: DynamoDBStreamEvent, context: Context) => Promise<never>;
 

@@ -44,5 +44,7 @@ export function coldSection(c: ColdStartResult): string {
     'What the bundles are made of (minified bytes by origin, from the esbuild metafile):',
     '',
     composition,
+    '',
+    'The calendar function’s `other` is the ICS writer (`ics` and the validation library it brings, about 80 KiB): the work of its one route, which is why `GET /sessions/{id}/calendar.ics` has a function of its own instead of weighing on every cold start of `api`.',
   ].join('\n');
 }

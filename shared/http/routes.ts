@@ -2,7 +2,7 @@
  * The HTTP routes of openapi.yaml and the function serving each. The CDK stack and the local runtime
  * both build their routes from this list, so they cannot drift apart.
  */
-export type ApiFunctionName = 'api' | 'submit-number' | 'own-number' | 'rooms';
+export type ApiFunctionName = 'api' | 'submit-number' | 'own-number' | 'rooms' | 'calendar';
 
 export interface ApiRoute {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -14,7 +14,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
   { method: 'POST', path: '/sessions', fn: 'api' },
   { method: 'GET', path: '/sessions', fn: 'api' },
   { method: 'GET', path: '/sessions/{id}', fn: 'api' },
-  { method: 'GET', path: '/sessions/{id}/calendar.ics', fn: 'api' },
+  { method: 'GET', path: '/sessions/{id}/calendar.ics', fn: 'calendar' },
   { method: 'POST', path: '/sessions/{id}/invitations', fn: 'api' },
   { method: 'DELETE', path: '/sessions/{id}/invitations/{email}', fn: 'api' },
   { method: 'POST', path: '/invitations/accept', fn: 'api' },

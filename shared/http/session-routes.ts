@@ -1,13 +1,12 @@
 /**
  * The routes of the `api` function (openapi.yaml): sessions, invitations, terms, withdraw,
- * proposals (asking and consenting), the deadlines as a calendar, currencies. Each route parses what it needs, calls one use
+ * proposals (asking and consenting), currencies. Each route parses what it needs, calls one use
  * case and says how its result is answered. None of them touches a number: the api function may
  * only open a side's answer to a proposal, for that side's own view (`myAnswer`).
  */
 import type { CommandDeps } from '../app/command';
 import type { InvitationTokens } from '../app/invitation-token';
 import { acceptInvitation, previewInvitation } from '../app/sessions/accept-invitation';
-import { sessionCalendar } from '../app/sessions/calendar';
 import { createSessionFor } from '../app/sessions/create-session';
 import { listCurrencies } from '../app/sessions/currencies';
 import { invite, revokeInvitation } from '../app/sessions/invite';
@@ -18,7 +17,7 @@ import { acceptTerms, proposeTerms } from '../app/sessions/terms';
 import { withdraw } from '../app/sessions/withdraw';
 import type { AnswerOpener } from '../ports';
 import type { Routes } from './handler';
-import { created, download, noContent, ok } from './present';
+import { created, noContent, ok } from './present';
 import {
   acceptInvitationBody,
   acceptTermsBody,
@@ -142,15 +141,6 @@ export function sessionRoutes(deps: SessionRoutesDeps): Routes {
           receipt(ok),
         ),
       ),
-    'GET /sessions/{id}/calendar.ics': async ({ caller, params }) => {
-      const calendar = await sessionCalendar(deps, caller, params.id!);
-      // The session id is checked (loadAsMember) before it names the file: letters, digits, - and _.
-      return download({
-        contentType: 'text/calendar; charset=utf-8',
-        fileName: `backchannel-${calendar.sessionId}.ics`,
-        text: calendar.text,
-      });
-    },
     'GET /currencies': async () => ok({ currencies: listCurrencies() }),
   };
 }

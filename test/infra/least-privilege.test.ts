@@ -23,6 +23,7 @@ const FUNCTIONS = [
   'phase-timer',
   'reconciler',
   'rooms',
+  'calendar',
 ];
 /** Actions that give access to a plaintext: decrypting, re-encrypting from, or granting oneself either. */
 const DECRYPT_CAPABLE = ['kms:Decrypt', 'kms:ReEncryptFrom', 'kms:CreateGrant'];
@@ -501,6 +502,8 @@ describe('table access per function', () => {
       'UpdateItem',
     ],
     rooms: ['BatchGetItem', 'ConditionCheckItem', 'GetItem', 'PutItem', 'Query', 'UpdateItem'],
+    // One read of the session item: the calendar writes nothing and opens nothing.
+    calendar: ['GetItem'],
   };
 
   it.each(FUNCTIONS)('gives %s exactly the item actions it needs', (fn) => {

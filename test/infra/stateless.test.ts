@@ -86,6 +86,7 @@ describe('functions', () => {
       'phase-timer': [...base, 'SCHEDULE_GROUP'].sort(),
       reconciler: [...base, ...scheduling].sort(),
       rooms: [...base, 'MESSAGES_KEY_ID', ...jwt].sort(),
+      calendar: [...base, ...jwt].sort(),
     });
   });
 
@@ -259,8 +260,13 @@ describe('HTTP API', () => {
     const rooms = keys.filter((k) => k.includes('/rooms'));
     expect(rooms).toHaveLength(4);
     for (const key of rooms) expect(target(key)).toBe(functionId(t, 'rooms'));
+    expect(target('GET /sessions/{id}/calendar.ics')).toBe(functionId(t, 'calendar'));
     for (const key of keys.filter(
-      (k) => !k.endsWith('/number') && !k.includes('/rooms') && !k.endsWith('/current/answer'),
+      (k) =>
+        !k.endsWith('/number') &&
+        !k.includes('/rooms') &&
+        !k.endsWith('/current/answer') &&
+        !k.endsWith('/calendar.ics'),
     ))
       expect(target(key)).toBe(functionId(t, 'api'));
   });

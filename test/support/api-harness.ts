@@ -1,5 +1,5 @@
 /**
- * The real API handlers (functions/api, submit-number, own-number) in-process, against DynamoDB
+ * The real API handlers (functions/api, submit-number, own-number, rooms, calendar) in-process, against DynamoDB
  * Local, invoked with API Gateway v2 (payload 2.0) events shaped as API Gateway builds them after
  * its JWT authorizer: routeKey matched from the route templates, decoded pathParameters, lower-case
  * headers, `requestContext.authorizer.jwt.claims` with `sub`, `email`, `email_verified`.
@@ -153,6 +153,7 @@ export async function createApiHarness(options: { tableName?: string } = {}): Pr
     'submit-number': (await import('../../functions/submit-number/index')).handler as unknown as Handler,
     'own-number': (await import('../../functions/own-number/index')).handler as unknown as Handler,
     rooms: (await import('../../functions/rooms/index')).handler as unknown as Handler,
+    calendar: (await import('../../functions/calendar/index')).handler as unknown as Handler,
   };
   const tokens = new InvitationTokens(new FileFingerprintKey(invitationFile));
   const contract = new OpenApiContract();
