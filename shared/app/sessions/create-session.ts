@@ -55,12 +55,6 @@ function invitesOf(caller: Caller, input: Pick<CreateSessionInput, 'invite' | 'm
   return invites.map(([role, email]) => ({ email, role }));
 }
 
-/** The addresses a new session's view shows: the creator and everyone invited. */
-export const peopleOf = (caller: Caller, input: Pick<CreateSessionInput, 'invite'>): string[] => [
-  caller.email,
-  ...Object.values(input.invite).filter((email): email is string => email !== undefined),
-];
-
 /** Someone a new session invites; `renewal`: invited again by negotiating again (issue-invitation.ts). */
 export interface Invitee {
   email: string;
@@ -85,7 +79,7 @@ export async function newSession(
   input: CreateSessionInput,
   matter: MatterLink & { id: string },
   now: number,
-  invites: Invitee[] = invitesOf(caller, input),
+  invites: Invitee[],
 ): Promise<NewSession> {
   const created = decided(
     createSession(
@@ -139,13 +133,14 @@ export async function createSessionFor(
   input: CreateSessionInput,
   receipt?: PendingReceipt<SessionView>,
 ): Promise<SessionView> {
-  invitesOf(caller, input);
+  // Checked before anything else: a bad invitation list is a 400 that changes nothing.
+  const invites = invitesOf(caller, input);
   const id = (deps.newId ?? newSessionId)();
   const matterId = newSessionId();
   return runCommand(deps, {
     actor: caller.email,
     load: async () => ({ record: null, role: input.myRole }),
-    names: { also: peopleOf(caller, input) },
+    names: { also: [caller.email, ...invites.map((i) => i.email)] },
     decide: async (_loaded, now, names) => {
       const { record, events, outbox } = await newSession(
         deps.tokens,
@@ -153,6 +148,7 @@ export async function createSessionFor(
         input,
         { id, matterId, previousSessionId: null },
         now,
+        invites,
       );
       return { after: record, events, outbox, result: sessionView(record, input.myRole, now, null, names) };
     },
